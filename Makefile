@@ -1,0 +1,92 @@
+# Build, run, test and benchmark the SIP-ISDN PRI gateway.
+#   make          build build/bin/{gatewayd,gwctl,pbxsim}
+#   make run      start gatewayd on the embedded default (virtual E1 + pbxsim)
+#   make test     unit, scenario and integration tests
+#   make bench    benchmarks (results printed, not asserted)
+
+CXX      ?= g++
+BUILD    ?= build
+OPT      ?= -O2
+DEPFLAGS  = -MMD -MP
+SYSINC    = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags sofia-sip-ua spandsp 2>/dev/null))
+CXXFLAGS += -std=c++20 $(OPT) -g -Wall -Wextra -Werror -pthread -I. $(SYSINC)
+LDLIBS    = -lpri $(shell pkg-config --libs sofia-sip-ua spandsp 2>/dev/null) -pthread
+ASANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
+
+LIB_DIRS  = kernel isdn sip dsp conf gateway
+LIB_SRCS  = $(filter-out %_main.cpp,$(wildcard $(addsuffix /*.cpp,$(LIB_DIRS))))
+MAIN_SRCS = $(wildcard $(addsuffix /*_main.cpp,$(LIB_DIRS)))
+BENCH_SRCS= $(wildcard tests/bench/*_main.cpp)
+UNIT_SRCS = $(wildcard tests/unit/*.cpp)
+SCEN_SRCS = $(wildcard tests/scenario/*.cpp)
+
+LIB_OBJS  = $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
+ASAN_OBJS = $(LIB_SRCS:%.cpp=$(BUILD)/asan/%.o)
+BINS      = $(patsubst %_main.cpp,$(BUILD)/bin/%,$(notdir $(MAIN_SRCS)))
+BENCHES   = $(patsubst %_main.cpp,$(BUILD)/bin/%,$(notdir $(BENCH_SRCS)))
+
+.PHONY: all run test unit scenario integration bench clean deps
+all: deps-quiet $(BINS) $(BENCHES)
+
+deps:
+	@scripts/install-deps
+deps-quiet:
+	@scripts/install-deps --quiet
+.PHONY: deps-quiet
+
+$(BUILD)/libgw.a: $(LIB_OBJS)
+	@mkdir -p $(@D)
+	ar rcs $@ $^
+
+$(BUILD)/libgw-asan.a: $(ASAN_OBJS)
+	@mkdir -p $(@D)
+	ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/asan/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -O1 $(ASANFLAGS) $(DEPFLAGS) -c $< -o $@
+
+define main_rule
+$(BUILD)/bin/$(patsubst %_main.cpp,%,$(notdir $(1))): $(BUILD)/obj/$(1:.cpp=.o) $(BUILD)/libgw.a
+	@mkdir -p $$(@D)
+	$$(CXX) $$(CXXFLAGS) $$^ $$(LDLIBS) -o $$@
+endef
+$(foreach m,$(MAIN_SRCS) $(BENCH_SRCS),$(eval $(call main_rule,$(m))))
+
+$(BUILD)/bin/unit_tests: $(UNIT_SRCS:%.cpp=$(BUILD)/asan/%.o) $(BUILD)/libgw-asan.a
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(ASANFLAGS) $^ $(LDLIBS) -lboost_unit_test_framework -o $@
+
+$(BUILD)/bin/scenario_tests: $(SCEN_SRCS:%.cpp=$(BUILD)/asan/%.o) $(BUILD)/libgw-asan.a
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) $(ASANFLAGS) $^ $(LDLIBS) -lboost_unit_test_framework -o $@
+
+$(BUILD)/asan/tests/%.o: tests/%.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -O1 $(ASANFLAGS) -DBOOST_TEST_DYN_LINK $(DEPFLAGS) -c $< -o $@
+
+unit: deps-quiet $(BUILD)/bin/unit_tests
+	$(BUILD)/bin/unit_tests --log_level=test_suite --report_level=short
+
+scenario: deps-quiet $(BUILD)/bin/scenario_tests
+	$(BUILD)/bin/scenario_tests --report_level=short
+
+integration: all
+	python3 tests/integration/run.py
+
+test: unit scenario integration
+
+run: all
+	scripts/run-default
+
+bench: all
+	scripts/bench
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

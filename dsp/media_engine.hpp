@@ -1,0 +1,61 @@
+// MediaEngine: moves audio between B-channels and RTP on its own thread.
+// The signalling thread calls the methods below; each is queued to the media
+// thread (queue + eventfd) and never blocks on media. One MediaChannel per
+// call, clocked by its B-channel fd (one 20 ms frame in, one frame out).
+#pragma once
+
+#include "kernel/span.hpp"
+#include "kernel/unique_fd.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace gw::dsp {
+
+using MediaId = std::uint64_t;
+
+// The negotiated RTP side of a call.
+struct RtpSpec {
+    std::string remoteAddr;       // IPv4/IPv6 literal
+    int remotePort = 0;
+    int payloadType = 0;          // 0 PCMU, 8 PCMA
+    kernel::Law codecLaw = kernel::Law::Ulaw;
+    int telephoneEventPt = -1;    // -1: none negotiated
+};
+
+struct MediaStats {
+    std::uint64_t rtpSent = 0, rtpReceived = 0, framesIn = 0, framesOut = 0;
+};
+
+class MediaEngine {
+public:
+    // Local RTP ports are taken from [portMin, portMax], even numbers (RTCP +1).
+    MediaEngine(std::string bindAddr, int portMin, int portMax);
+    ~MediaEngine();   // stops the thread, closes every channel
+    MediaEngine(const MediaEngine&) = delete;
+    MediaEngine& operator=(const MediaEngine&) = delete;
+
+    // Creates a channel with a bound RTP socket and returns its local port
+    // (to put in SDP), or nullopt when no port is free. Runs on the caller's
+    // thread; no media flows yet.
+    std::optional<int> allocate(MediaId id);
+    // Attaches the B-channel (fd ownership moves to the engine) and its law.
+    // From now on each B-channel frame is sent as RTP once rtp is set, and
+    // received RTP is played to the B-channel (silence until then).
+    void attachBearer(MediaId id, kernel::UniqueFd bearer, kernel::Law spanLaw);
+    // Sets or changes the far end (after an SDP answer or re-offer).
+    void setRemote(MediaId id, const RtpSpec& rtp);
+    // Stops the channel and closes its sockets and B-channel fd.
+    void release(MediaId id);
+    // Snapshot (may lag by one frame). nullopt if the id is unknown.
+    std::optional<MediaStats> stats(MediaId id) const;
+    const std::string& bindAddr() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace gw::dsp

@@ -1,0 +1,74 @@
+// SipPort: what the call core asks of the SIP stack, and SipPortListener:
+// what the stack tells the core. The sofia adapter implements SipPort over
+// nua; scenario tests use a fake. Dialog ids (SipDialogId) are opaque numbers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace gw::sip {
+
+using SipDialogId = std::uint64_t;
+
+// An INVITE the gateway sends.
+struct OutgoingInvite {
+    std::string requestUri;   // "sip:5552000@127.0.0.1:5070"
+    std::string fromUser;     // calling number, "" for anonymous
+    std::string fromDisplay;  // calling name, may be empty
+    std::string toUser;       // called number
+    std::string sdp;          // offer
+};
+
+// An INVITE the gateway received.
+struct IncomingInvite {
+    std::string requestUser;  // user part of the Request-URI
+    std::string requestUri;
+    std::string fromUser;
+    std::string fromDisplay;
+    std::string toUser;
+    std::string callId;
+    std::string remoteHost;   // source address of the request
+    std::string contentType;  // of the body, "" if none
+    std::string sdp;          // body when application/sdp, else ""
+};
+
+struct Response {
+    int status = 0;
+    std::string reason;
+    std::string sdp;          // body when application/sdp, else ""
+    std::string contact;      // Contact URI of 3xx, else ""
+};
+
+class SipPort {
+public:
+    virtual ~SipPort() = default;
+    // Sends an INVITE; returns the new dialog's id (never 0).
+    virtual SipDialogId invite(const OutgoingInvite& inv) = 0;
+    // Answers an incoming INVITE: 1xx (except 100, sent by the stack), 2xx
+    // with sdp, or a final failure. reason "" means the standard phrase.
+    virtual void respond(SipDialogId id, int status, const std::string& reason,
+                         const std::string& sdp) = 0;
+    // Adds a Q.850 Reason header (RFC 3326) to the next BYE/CANCEL/failure.
+    virtual void setReasonCause(SipDialogId id, int q850Cause) = 0;
+    virtual void bye(SipDialogId id) = 0;
+    virtual void cancel(SipDialogId id) = 0;
+    // The core is done with this dialog; the stack frees it (after any
+    // transaction in progress completes).
+    virtual void release(SipDialogId id) = 0;
+};
+
+class SipPortListener {
+public:
+    virtual ~SipPortListener() = default;
+    virtual void onInvite(SipDialogId id, const IncomingInvite& inv) = 0;
+    // A response to our INVITE (provisional or final). The stack sends ACK
+    // for 2xx itself.
+    virtual void onResponse(SipDialogId id, const Response& rsp) = 0;
+    virtual void onAck(SipDialogId id) = 0;
+    virtual void onBye(SipDialogId id) = 0;       // the stack has answered 200
+    virtual void onCancel(SipDialogId id) = 0;    // the stack has answered 200 + 487
+    // Our BYE or CANCEL completed, or the dialog ended otherwise (timeout).
+    virtual void onTerminated(SipDialogId id, int status) = 0;
+};
+
+} // namespace gw::sip
