@@ -1,0 +1,210 @@
+// IsdnLeg transitions. The table follows Q.931 §5.1 (originating), §5.2
+// (terminating) and §5.3 (clearing) from the gateway's side; libpri does the
+// message-level work (timers T303/T310/T305/T308, CONNECT ACK, RELEASE
+// COMPLETE), so the leg tracks the call state the gateway acts on.
+#include "isdn/isdn_leg.hpp"
+
+#include "gateway/log.hpp"
+
+namespace gw::isdn {
+
+const char* toString(IsdnState s) {
+    switch (s) {
+    case IsdnState::Null: return "Null";
+    case IsdnState::CallInitiated: return "CallInitiated";
+    case IsdnState::OutgoingCallProceeding: return "OutgoingCallProceeding";
+    case IsdnState::CallDelivered: return "CallDelivered";
+    case IsdnState::CallPresent: return "CallPresent";
+    case IsdnState::CallReceived: return "CallReceived";
+    case IsdnState::ConnectRequest: return "ConnectRequest";
+    case IsdnState::IncomingCallProceeding: return "IncomingCallProceeding";
+    case IsdnState::Active: return "Active";
+    case IsdnState::DisconnectRequest: return "DisconnectRequest";
+    case IsdnState::DisconnectIndication: return "DisconnectIndication";
+    case IsdnState::ReleaseRequest: return "ReleaseRequest";
+    }
+    return "?";
+}
+
+const char* toString(IsdnEvent e) {
+    switch (e) {
+    case IsdnEvent::SetupInd: return "Setup";
+    case IsdnEvent::ProceedingInd: return "CallProceeding";
+    case IsdnEvent::AlertingInd: return "Alerting";
+    case IsdnEvent::ProgressInd: return "Progress";
+    case IsdnEvent::ConnectInd: return "Connect";
+    case IsdnEvent::ConnectAckInd: return "ConnectAck";
+    case IsdnEvent::DisconnectInd: return "Disconnect";
+    case IsdnEvent::ReleaseInd: return "Release";
+    case IsdnEvent::SetupReq: return "SetupReq";
+    case IsdnEvent::ProceedingReq: return "ProceedingReq";
+    case IsdnEvent::AlertingReq: return "AlertingReq";
+    case IsdnEvent::ProgressReq: return "ProgressReq";
+    case IsdnEvent::ConnectReq: return "ConnectReq";
+    case IsdnEvent::DisconnectReq: return "DisconnectReq";
+    }
+    return "?";
+}
+
+const std::vector<IsdnLeg::Row>& IsdnLeg::table() {
+    using S = IsdnState;
+    using E = IsdnEvent;
+    static const std::vector<Row> rows = [] {
+        std::vector<Row> r = {
+            // Q.931 §5.1: the gateway originates
+            {S::Null, E::SetupReq, &IsdnLeg::aSetupReq, S::CallInitiated},
+            {S::CallInitiated, E::ProceedingInd, &IsdnLeg::aProceedingInd, S::OutgoingCallProceeding},
+            {S::CallInitiated, E::AlertingInd, &IsdnLeg::aAlertingInd, S::CallDelivered},
+            {S::OutgoingCallProceeding, E::AlertingInd, &IsdnLeg::aAlertingInd, S::CallDelivered},
+            {S::CallInitiated, E::ProgressInd, &IsdnLeg::aProgressInd, S::CallInitiated},
+            {S::OutgoingCallProceeding, E::ProgressInd, &IsdnLeg::aProgressInd, S::OutgoingCallProceeding},
+            {S::CallDelivered, E::ProgressInd, &IsdnLeg::aProgressInd, S::CallDelivered},
+            {S::CallInitiated, E::ConnectInd, &IsdnLeg::aConnectInd, S::Active},
+            {S::OutgoingCallProceeding, E::ConnectInd, &IsdnLeg::aConnectInd, S::Active},
+            {S::CallDelivered, E::ConnectInd, &IsdnLeg::aConnectInd, S::Active},
+            // Q.931 §5.2: the far end originates
+            {S::Null, E::SetupInd, &IsdnLeg::aSetupInd, S::CallPresent},
+            {S::CallPresent, E::ProceedingReq, &IsdnLeg::aProceedingReq, S::IncomingCallProceeding},
+            {S::CallPresent, E::AlertingReq, &IsdnLeg::aAlertingReq, S::CallReceived},
+            {S::IncomingCallProceeding, E::AlertingReq, &IsdnLeg::aAlertingReq, S::CallReceived},
+            {S::CallPresent, E::ProgressReq, &IsdnLeg::aProgressReq, S::CallPresent},
+            {S::IncomingCallProceeding, E::ProgressReq, &IsdnLeg::aProgressReq, S::IncomingCallProceeding},
+            {S::CallReceived, E::ProgressReq, &IsdnLeg::aProgressReq, S::CallReceived},
+            {S::CallReceived, E::AlertingReq, &IsdnLeg::aNothing, S::CallReceived},
+            {S::CallPresent, E::ConnectReq, &IsdnLeg::aConnectReq, S::ConnectRequest},
+            {S::IncomingCallProceeding, E::ConnectReq, &IsdnLeg::aConnectReq, S::ConnectRequest},
+            {S::CallReceived, E::ConnectReq, &IsdnLeg::aConnectReq, S::ConnectRequest},
+            {S::ConnectRequest, E::ConnectAckInd, &IsdnLeg::aConnectAckInd, S::Active},
+            {S::Active, E::ConnectAckInd, &IsdnLeg::aNothing, S::Active},
+            // Q.931 §5.3.4: clear collision, both sides sent DISCONNECT
+            {S::DisconnectRequest, E::DisconnectInd, &IsdnLeg::aDisconnectReq, S::ReleaseRequest},
+            {S::DisconnectRequest, E::DisconnectReq, &IsdnLeg::aNothing, S::DisconnectRequest},
+            {S::ReleaseRequest, E::DisconnectReq, &IsdnLeg::aNothing, S::ReleaseRequest},
+            {S::ReleaseRequest, E::DisconnectInd, &IsdnLeg::aNothing, S::ReleaseRequest},
+        };
+        // Q.931 §5.3: clearing from any state of a live call.
+        for (S s : {S::CallInitiated, S::OutgoingCallProceeding, S::CallDelivered, S::CallPresent,
+                    S::CallReceived, S::ConnectRequest, S::IncomingCallProceeding, S::Active}) {
+            r.push_back({s, E::DisconnectInd, &IsdnLeg::aDisconnectInd, S::ReleaseRequest});
+            r.push_back({s, E::DisconnectReq, &IsdnLeg::aDisconnectReq, S::DisconnectRequest});
+        }
+        for (S s : {S::CallInitiated, S::OutgoingCallProceeding, S::CallDelivered, S::CallPresent,
+                    S::CallReceived, S::ConnectRequest, S::IncomingCallProceeding, S::Active,
+                    S::DisconnectRequest, S::DisconnectIndication, S::ReleaseRequest})
+            r.push_back({s, E::ReleaseInd, &IsdnLeg::aReleaseInd, S::Null});
+        return r;
+    }();
+    return rows;
+}
+
+std::vector<IsdnCommand> IsdnLeg::handle(const IsdnInput& in) {
+    std::vector<IsdnCommand> out;
+    for (const Row& row : table()) {
+        if (row.state == state_ && row.event == in.event) {
+            (this->*row.action)(in, out);
+            transition(row.next, in.event);
+            return out;
+        }
+    }
+    onUnexpected(in, out);
+    return out;
+}
+
+void IsdnLeg::transition(IsdnState next, IsdnEvent why) {
+    if (next == state_) return;
+    GW_INFO("call=%llu leg=isdn span=%d cr=0x%04x %s(%d) -> %s(%d) on %s",
+            static_cast<unsigned long long>(callId_), span_, callRef_, toString(state_),
+            static_cast<int>(state_), toString(next), static_cast<int>(next), toString(why));
+    state_ = next;
+}
+
+void IsdnLeg::onUnexpected(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    GW_WARN("call=%llu leg=isdn span=%d cr=0x%04x unexpected %s in %s(%d), ignored",
+            static_cast<unsigned long long>(callId_), span_, callRef_, toString(in.event),
+            toString(state_), static_cast<int>(state_));
+    // A release from below always ends the leg, whatever we believed.
+    if (in.event == IsdnEvent::ReleaseInd && state_ == IsdnState::Null) {
+        cause_ = in.cause;
+        out.push_back(NotifyReleased{cause_});
+    }
+}
+
+void IsdnLeg::noteChannel(int channel, std::vector<IsdnCommand>& out) {
+    if (channel > 0 && channel != channel_) {
+        channel_ = channel;
+        out.push_back(NotifyChannel{channel});
+    }
+}
+
+void IsdnLeg::aSetupReq(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    outgoing_ = true;
+    channel_ = in.setup.channel;
+    out.push_back(SendSetup{in.setup});
+}
+
+void IsdnLeg::aSetupInd(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    outgoing_ = false;
+    noteChannel(in.setup.channel, out);
+}
+
+void IsdnLeg::aProceedingReq(const IsdnInput&, std::vector<IsdnCommand>& out) {
+    out.push_back(SendProceeding{channel_});
+}
+
+void IsdnLeg::aAlertingReq(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    out.push_back(SendAlerting{channel_, in.inband});
+}
+
+void IsdnLeg::aProgressReq(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    out.push_back(SendProgress{channel_, in.inband});
+}
+
+void IsdnLeg::aConnectReq(const IsdnInput&, std::vector<IsdnCommand>& out) {
+    out.push_back(SendConnect{channel_});
+}
+
+void IsdnLeg::aProceedingInd(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    noteChannel(in.channel, out);
+    out.push_back(NotifyProceeding{channel_});
+}
+
+void IsdnLeg::aAlertingInd(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    noteChannel(in.channel, out);
+    out.push_back(NotifyAlerting{in.inband});
+}
+
+void IsdnLeg::aProgressInd(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    noteChannel(in.channel, out);
+    out.push_back(NotifyProgress{in.inband});
+}
+
+void IsdnLeg::aConnectInd(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    noteChannel(in.channel, out);
+    out.push_back(NotifyAnswered{});
+}
+
+void IsdnLeg::aConnectAckInd(const IsdnInput&, std::vector<IsdnCommand>& out) {
+    out.push_back(NotifyActive{});
+}
+
+// Q.931 §5.3.4: DISCONNECT received; the port answers with RELEASE.
+void IsdnLeg::aDisconnectInd(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    cause_ = in.cause;
+    out.push_back(NotifyDisconnected{in.cause});
+    out.push_back(SendDisconnect{in.cause});
+}
+
+// Q.931 §5.3.3: the gateway clears first.
+void IsdnLeg::aDisconnectReq(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    if (cause_ == 0) cause_ = in.cause;
+    out.push_back(SendDisconnect{in.cause});
+}
+
+void IsdnLeg::aReleaseInd(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    if (cause_ == 0) cause_ = in.cause;
+    bool wasLive = state_ != IsdnState::DisconnectRequest && state_ != IsdnState::ReleaseRequest;
+    if (wasLive) out.push_back(NotifyDisconnected{in.cause});
+    out.push_back(NotifyReleased{cause_});
+}
+
+} // namespace gw::isdn

@@ -1,0 +1,56 @@
+// IsdnPort: what the call core asks of one PRI D-channel (one span), and
+// IsdnPortListener: what the D-channel tells the core. The pri_port adapter
+// implements it over libpri; scenario tests use a fake.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace gw::isdn {
+
+// One Q.931 call reference on one span, numbered by the adapter (never 0).
+using IsdnCallId = std::uint64_t;
+
+struct SetupInfo {
+    std::string called;
+    std::string calling;
+    std::string callingName;
+    int channel = 0;          // B-channel number, 0 = any
+    bool exclusive = false;
+    bool complete = true;     // Sending Complete seen (or en-bloc)
+    int callRef = 0;          // for logs
+};
+
+class IsdnPort {
+public:
+    virtual ~IsdnPort() = default;
+    // Sends SETUP; returns 0 if the D-channel is down or libpri refused.
+    virtual IsdnCallId setup(const SetupInfo& setup) = 0;
+    virtual void proceeding(IsdnCallId id, int channel) = 0;
+    virtual void alerting(IsdnCallId id, int channel, bool inband) = 0;
+    virtual void progress(IsdnCallId id, int channel, bool inband) = 0;
+    virtual void connect(IsdnCallId id, int channel) = 0;
+    // Clears the call with a Q.850 cause: DISCONNECT, RELEASE or RELEASE
+    // COMPLETE as Q.931 §5.3 requires for the call's state.
+    virtual void disconnect(IsdnCallId id, int cause) = 0;
+    virtual bool dchannelUp() const = 0;
+    virtual int callRef(IsdnCallId id) const = 0;
+};
+
+class IsdnPortListener {
+public:
+    virtual ~IsdnPortListener() = default;
+    virtual void onSetup(int span, IsdnCallId id, const SetupInfo& setup) = 0;
+    virtual void onProceeding(IsdnCallId id, int channel) = 0;
+    virtual void onAlerting(IsdnCallId id, int channel, bool inband) = 0;
+    virtual void onProgress(IsdnCallId id, int channel, bool inband) = 0;
+    virtual void onConnect(IsdnCallId id, int channel) = 0;
+    virtual void onConnectAck(IsdnCallId id) = 0;
+    // The far end sent DISCONNECT (the port answers with RELEASE itself).
+    virtual void onDisconnect(IsdnCallId id, int cause) = 0;
+    // The call reference is gone (RELEASE / RELEASE COMPLETE done).
+    virtual void onReleased(IsdnCallId id, int cause) = 0;
+    virtual void onDchannel(int span, bool up) = 0;
+};
+
+} // namespace gw::isdn

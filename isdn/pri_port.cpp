@@ -1,0 +1,247 @@
+// PriPort over libpri 1.6. libpri runs Q.921 and the Q.931 message-level
+// state machine; this adapter turns its events into IsdnPortListener calls
+// and the core's requests into pri_* calls.
+#include "isdn/pri_port.hpp"
+
+#include "gateway/log.hpp"
+
+extern "C" {
+#include <libpri.h>
+}
+
+#include <atomic>
+#include <cstring>
+#include <sys/time.h>
+
+namespace gw::isdn {
+namespace {
+
+std::atomic<IsdnCallId> gNextId{1};
+
+int priChannel(int encoded) { return encoded < 0 ? 0 : (encoded & 0xff); }
+
+void priMessage(struct pri*, char* text) noexcept {
+    std::size_t n = std::strlen(text);
+    while (n && text[n - 1] == '\n') --n;
+    GW_INFO("q931: %.*s", static_cast<int>(n), text);
+}
+
+void priError(struct pri*, char* text) noexcept {
+    std::size_t n = std::strlen(text);
+    while (n && text[n - 1] == '\n') --n;
+    GW_WARN("libpri: %.*s", static_cast<int>(n), text);
+}
+
+int toPriSwitch(conf::SwitchType t) {
+    switch (t) {
+    case conf::SwitchType::PrimaryNi: return PRI_SWITCH_NI2;
+    case conf::SwitchType::Primary5ess: return PRI_SWITCH_LUCENT5E;
+    case conf::SwitchType::PrimaryDms100: return PRI_SWITCH_DMS100;
+    case conf::SwitchType::Primary4ess: return PRI_SWITCH_ATT4ESS;
+    case conf::SwitchType::PrimaryNet5: return PRI_SWITCH_EUROISDN_E1;
+    case conf::SwitchType::PrimaryQsig: return PRI_SWITCH_QSIG;
+    }
+    return PRI_SWITCH_EUROISDN_E1;
+}
+
+} // namespace
+
+const char* PriPort::switchTypeName(conf::SwitchType t) { return pri_switch2str(toPriSwitch(t)); }
+
+PriPort::PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int span, int dchannelFd,
+                 conf::IsdnSide side, conf::SwitchType switchType, kernel::Law law)
+    : loop_(loop), listener_(listener), span_(span), fd_(dchannelFd), law_(law) {
+    static bool hooked = [] {
+        pri_set_message(priMessage);
+        pri_set_error(priError);
+        return true;
+    }();
+    (void)hooked;
+    int node = side == conf::IsdnSide::Network ? PRI_NETWORK : PRI_CPE;
+    pri_ = pri_new(fd_, node, toPriSwitch(switchType));
+    if (!pri_) return;
+    pri_set_userdata(pri_, this);
+    pri_connect_ack_enable(pri_, 1);
+    loop_.watchFd(fd_, [this] { onReadable(); });
+    reschedule();
+}
+
+PriPort::~PriPort() {
+    if (timer_) loop_.cancelTimer(timer_);
+    loop_.unwatchFd(fd_);
+    if (pri_) {
+        for (auto& [id, rec] : calls_)
+            if (rec.call) pri_destroycall(pri_, rec.call);
+        // libpri 1.6 has no public destructor for a control block; it lives
+        // as long as the span, which is the life of the process.
+    }
+}
+
+void PriPort::setDebug(bool on) {
+    if (pri_) pri_set_debug(pri_, on ? (PRI_DEBUG_Q931_DUMP | PRI_DEBUG_Q931_ANOMALY) : 0);
+}
+
+void PriPort::onReadable() {
+    if (!pri_) return;
+    if (pri_event* e = pri_check_event(pri_)) dispatch(e);
+    reschedule();
+}
+
+void PriPort::reschedule() {
+    if (timer_) loop_.cancelTimer(timer_);
+    timer_ = 0;
+    struct timeval* next = pri_schedule_next(pri_);
+    if (!next) return;
+    struct timeval now;
+    gettimeofday(&now, nullptr);
+    long long ms = (next->tv_sec - now.tv_sec) * 1000LL + (next->tv_usec - now.tv_usec) / 1000;
+    if (ms < 0) ms = 0;
+    timer_ = loop_.startTimer(std::chrono::milliseconds(ms), [this] {
+        timer_ = 0;
+        if (pri_event* e = pri_schedule_run(pri_)) dispatch(e);
+        reschedule();
+    });
+}
+
+IsdnCallId PriPort::idFor(q931_call* call) const {
+    for (const auto& [id, rec] : calls_)
+        if (rec.call == call) return id;
+    return 0;
+}
+
+PriPort::CallRec* PriPort::rec(IsdnCallId id) {
+    auto it = calls_.find(id);
+    return it == calls_.end() ? nullptr : &it->second;
+}
+
+int PriPort::callRef(IsdnCallId id) const {
+    auto it = calls_.find(id);
+    return it == calls_.end() ? 0 : it->second.callRef;
+}
+
+void PriPort::dispatch(void* raw) {
+    auto* e = static_cast<pri_event*>(raw);
+    switch (e->e) {
+    case PRI_EVENT_DCHAN_UP:
+        up_ = true;
+        listener_.onDchannel(span_, true);
+        break;
+    case PRI_EVENT_DCHAN_DOWN:
+        up_ = false;
+        listener_.onDchannel(span_, false);
+        break;
+    case PRI_EVENT_RING: onRing(e); break;
+    case PRI_EVENT_PROCEEDING:
+        if (IsdnCallId id = idFor(e->proceeding.call))
+            listener_.onProceeding(id, priChannel(e->proceeding.channel));
+        break;
+    case PRI_EVENT_RINGING:
+        if (IsdnCallId id = idFor(e->ringing.call))
+            listener_.onAlerting(id, priChannel(e->ringing.channel),
+                                 e->ringing.progressmask & PRI_PROG_INBAND_AVAILABLE);
+        break;
+    case PRI_EVENT_PROGRESS:
+        if (IsdnCallId id = idFor(e->proceeding.call))
+            listener_.onProgress(id, priChannel(e->proceeding.channel),
+                                 e->proceeding.progressmask & PRI_PROG_INBAND_AVAILABLE);
+        break;
+    case PRI_EVENT_ANSWER:
+        if (IsdnCallId id = idFor(e->answer.call)) listener_.onConnect(id, priChannel(e->answer.channel));
+        break;
+    case PRI_EVENT_CONNECT_ACK:
+        if (IsdnCallId id = idFor(e->connect_ack.call)) listener_.onConnectAck(id);
+        break;
+    case PRI_EVENT_HANGUP_REQ:
+        if (IsdnCallId id = idFor(e->hangup.call)) listener_.onDisconnect(id, e->hangup.cause);
+        else pri_hangup(pri_, e->hangup.call, e->hangup.cause);
+        break;
+    case PRI_EVENT_HANGUP: onHangup(e, false); break;
+    case PRI_EVENT_HANGUP_ACK: onHangup(e, true); break;
+    case PRI_EVENT_RESTART:
+        GW_INFO("span=%d RESTART received for channel %d", span_, priChannel(e->restart.channel));
+        break;
+    default:
+        GW_DEBUG("span=%d libpri event %s ignored", span_, pri_event2str(e->e));
+        break;
+    }
+}
+
+void PriPort::onRing(void* raw) {
+    auto* e = static_cast<pri_event*>(raw);
+    IsdnCallId id = gNextId++;
+    calls_[id] = CallRec{e->ring.call, false, e->ring.cref};
+    SetupInfo info;
+    info.called = e->ring.callednum;
+    info.calling = e->ring.callingnum;
+    info.callingName = e->ring.callingname;
+    info.channel = priChannel(e->ring.channel);
+    info.exclusive = !e->ring.flexible;
+    info.complete = e->ring.complete;
+    info.callRef = e->ring.cref;
+    listener_.onSetup(span_, id, info);
+}
+
+// libpri: after PRI_EVENT_HANGUP the upper layer calls pri_hangup() so the
+// call is freed; after PRI_EVENT_HANGUP_ACK libpri has already freed it.
+void PriPort::onHangup(void* raw, bool ack) {
+    auto* e = static_cast<pri_event*>(raw);
+    IsdnCallId id = idFor(e->hangup.call);
+    if (!ack) pri_hangup(pri_, e->hangup.call, e->hangup.cause);
+    if (!id) return;
+    calls_.erase(id);
+    listener_.onReleased(id, e->hangup.cause);
+}
+
+IsdnCallId PriPort::setup(const SetupInfo& s) {
+    if (!pri_ || !up_) return 0;
+    q931_call* call = pri_new_call(pri_);
+    if (!call) return 0;
+    struct pri_sr* sr = pri_sr_new();
+    pri_sr_set_channel(sr, s.channel, s.exclusive ? 1 : 0, 0);
+    pri_sr_set_bearer(sr, PRI_TRANS_CAP_SPEECH,
+                      law_ == kernel::Law::Alaw ? PRI_LAYER_1_ALAW : PRI_LAYER_1_ULAW);
+    std::string called = s.called, calling = s.calling, name = s.callingName;
+    pri_sr_set_called(sr, called.data(), PRI_UNKNOWN, 1);
+    pri_sr_set_caller(sr, calling.empty() ? nullptr : calling.data(), name.empty() ? nullptr : name.data(),
+                      PRI_UNKNOWN, calling.empty() ? PRES_NUMBER_NOT_AVAILABLE : PRES_ALLOWED_USER_NUMBER_NOT_SCREENED);
+    int res = pri_setup(pri_, call, sr);
+    pri_sr_free(sr);
+    if (res) {
+        pri_destroycall(pri_, call);
+        return 0;
+    }
+    IsdnCallId id = gNextId++;
+    calls_[id] = CallRec{call, false, pri_get_crv(pri_, call, nullptr)};
+    reschedule();
+    return id;
+}
+
+void PriPort::proceeding(IsdnCallId id, int channel) {
+    if (CallRec* r = rec(id)) pri_proceeding(pri_, r->call, channel, 0);
+    reschedule();
+}
+
+void PriPort::alerting(IsdnCallId id, int channel, bool inband) {
+    if (CallRec* r = rec(id)) pri_acknowledge(pri_, r->call, channel, inband ? 1 : 0);
+    reschedule();
+}
+
+void PriPort::progress(IsdnCallId id, int channel, bool inband) {
+    if (CallRec* r = rec(id)) pri_progress(pri_, r->call, channel, inband ? 1 : 0);
+    reschedule();
+}
+
+void PriPort::connect(IsdnCallId id, int channel) {
+    if (CallRec* r = rec(id)) pri_answer(pri_, r->call, channel, 0);
+    reschedule();
+}
+
+void PriPort::disconnect(IsdnCallId id, int cause) {
+    CallRec* r = rec(id);
+    if (!r) return;
+    r->hungUp = true;
+    pri_hangup(pri_, r->call, cause);
+    reschedule();
+}
+
+} // namespace gw::isdn

@@ -1,0 +1,65 @@
+// PriPort: the IsdnPort of one span over libpri. libpri reads and writes the
+// span's D-channel fd directly (frames with two FCS bytes, as from DAHDI);
+// the fd and libpri's timers run in the signalling loop.
+#pragma once
+
+#include "conf/config.hpp"
+#include "isdn/isdn_port.hpp"
+#include "kernel/event_loop.hpp"
+#include "kernel/span.hpp"
+
+#include <map>
+#include <memory>
+
+struct pri;
+struct q931_call;
+
+namespace gw::isdn {
+
+class PriPort : public IsdnPort {
+public:
+    PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int span, int dchannelFd,
+            conf::IsdnSide side, conf::SwitchType switchType, kernel::Law law);
+    ~PriPort() override;
+    PriPort(const PriPort&) = delete;
+    PriPort& operator=(const PriPort&) = delete;
+
+    IsdnCallId setup(const SetupInfo& setup) override;
+    void proceeding(IsdnCallId id, int channel) override;
+    void alerting(IsdnCallId id, int channel, bool inband) override;
+    void progress(IsdnCallId id, int channel, bool inband) override;
+    void connect(IsdnCallId id, int channel) override;
+    void disconnect(IsdnCallId id, int cause) override;
+    bool dchannelUp() const override { return up_; }
+    int callRef(IsdnCallId id) const override;
+
+    // Q.931 message tracing into the log (`debug isdn q931`).
+    void setDebug(bool on);
+    static const char* switchTypeName(conf::SwitchType t);
+
+private:
+    struct CallRec {
+        q931_call* call = nullptr;
+        bool hungUp = false;
+        int callRef = 0;
+    };
+    void onReadable();
+    void reschedule();
+    void dispatch(void* ev);
+    void onRing(void* ev);
+    void onHangup(void* ev, bool ack);
+    IsdnCallId idFor(q931_call* call) const;
+    CallRec* rec(IsdnCallId id);
+
+    kernel::EventLoop& loop_;
+    IsdnPortListener& listener_;
+    int span_;
+    int fd_;
+    kernel::Law law_;
+    struct pri* pri_ = nullptr;
+    bool up_ = false;
+    kernel::TimerId timer_ = 0;
+    std::map<IsdnCallId, CallRec> calls_;
+};
+
+} // namespace gw::isdn
