@@ -1,0 +1,318 @@
+// VirtualSpan relay thread: one poll() loop per span over the far-end
+// connection, the D-channel socketpair, the 20 ms timerfd clocking the
+// B-channels and an eventfd carrying open/close commands and shutdown.
+#include "kernel/virtual_span.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace gw::kernel {
+
+namespace {
+
+constexpr int kSendFlags = MSG_DONTWAIT | MSG_NOSIGNAL;
+
+void wakeUp(int eventFd) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] ssize_t rc = ::write(eventFd, &one, sizeof one);
+}
+
+template <typename Queue, typename Frame>
+void pushBounded(Queue& queue, const Frame& frame) {
+    queue.push_back(frame);
+    if (queue.size() > kMaxQueuedFrames) queue.pop_front();   // drop the oldest
+}
+
+} // namespace
+
+VirtualSpan::VirtualSpan(std::string path, SpanType type, SpanEnd end, UniqueFd sock)
+    : shape_(spanShape(type)), path_(std::move(path)), end_(end) {
+    if (end_ == SpanEnd::Device) {
+        listen_ = std::move(sock);
+        struct stat st {};
+        if (::stat(path_.c_str(), &st) == 0) {
+            socketDev_ = st.st_dev;
+            socketIno_ = st.st_ino;
+        }
+    } else {
+        link_ = std::move(sock);
+    }
+}
+
+VirtualSpan::~VirtualSpan() {
+    stop_ = true;
+    if (wake_) wakeUp(wake_.get());
+    if (thread_.joinable()) thread_.join();
+    if (end_ == SpanEnd::Device && socketIno_ != 0) {
+        // Remove the socket file only if it is still the one we created.
+        struct stat st {};
+        if (::stat(path_.c_str(), &st) == 0 && st.st_dev == socketDev_ && st.st_ino == socketIno_) {
+            ::unlink(path_.c_str());
+        }
+    }
+}
+
+bool VirtualSpan::start(std::string& error) {
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) != 0) {
+        error = std::string("cannot create the D-channel of span ") + path_ + ": " + std::strerror(errno);
+        return false;
+    }
+    dUpper_.reset(pair[0]);
+    dRelay_.reset(pair[1]);
+    wake_.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    timer_.reset(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
+    if (!wake_ || !timer_) {
+        error = std::string("cannot create the clock of span ") + path_ + ": " + std::strerror(errno);
+        return false;
+    }
+    if (link_) attach(std::move(link_));   // Peer end: greet the device
+    thread_ = std::thread([this] { run(); });
+    return true;
+}
+
+std::string VirtualSpan::describe() const {
+    return std::string("virtual ") + toString(shape_.type) + " " + path_;
+}
+
+UniqueFd VirtualSpan::openBearer(int channel) {
+    if (std::find(shape_.bearers.begin(), shape_.bearers.end(), channel) == shape_.bearers.end()) {
+        return {};
+    }
+    int pair[2];
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (open_.count(channel) != 0) return {};
+        if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) != 0) {
+            return {};
+        }
+        // The smallest send buffer holds about kMaxQueuedFrames frames: a
+        // caller that stops reading hears at most ~120 ms of stale audio.
+        const int small = 1;
+        ::setsockopt(pair[1], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+        open_.insert(channel);
+        commands_.push_back(Command{true, channel, UniqueFd(pair[1])});
+    }
+    wakeUp(wake_.get());
+    return UniqueFd(pair[0]);
+}
+
+void VirtualSpan::closeBearer(int channel) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (open_.erase(channel) == 0) return;
+        commands_.push_back(Command{false, channel, {}});
+    }
+    wakeUp(wake_.get());
+}
+
+void VirtualSpan::log(const std::string& what) const {
+    std::fprintf(stderr, "span %s: %s\n", describe().c_str(), what.c_str());
+}
+
+void VirtualSpan::run() {
+    while (!stop_) {
+        pollfd fds[5];
+        nfds_t n = 0;
+        fds[n++] = {wake_.get(), POLLIN, 0};
+        fds[n++] = {timer_.get(), POLLIN, 0};
+        fds[n++] = {dRelay_.get(), POLLIN, 0};
+        const nfds_t listenAt = listen_ ? n++ : 0;
+        if (listen_) fds[listenAt] = {listen_.get(), POLLIN, 0};
+        const nfds_t linkAt = link_ ? n++ : 0;
+        if (link_) fds[linkAt] = {link_.get(), POLLIN, 0};
+
+        if (::poll(fds, n, -1) < 0) {
+            if (errno == EINTR) continue;
+            log(std::string("relay stopped: ") + std::strerror(errno));
+            return;
+        }
+        if (fds[0].revents != 0) {
+            std::uint64_t count;
+            [[maybe_unused]] ssize_t rc = ::read(wake_.get(), &count, sizeof count);
+            applyCommands();
+        }
+        if (fds[1].revents != 0) tick();
+        if (fds[2].revents != 0) readUpperD();
+        if (linkAt != 0 && fds[linkAt].revents != 0) readLink();
+        if (listenAt != 0 && fds[listenAt].revents != 0) acceptPeer();
+    }
+}
+
+void VirtualSpan::applyCommands() {
+    std::vector<Command> commands;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        commands.swap(commands_);
+    }
+    for (Command& cmd : commands) {
+        if (cmd.open) {
+            Bearer bearer;
+            bearer.fd = std::move(cmd.fd);
+            bearers_.insert_or_assign(cmd.channel, std::move(bearer));
+        } else {
+            bearers_.erase(cmd.channel);
+        }
+    }
+    armTimer(!bearers_.empty());
+}
+
+void VirtualSpan::armTimer(bool on) {
+    if (on == timerArmed_) return;
+    itimerspec spec{};
+    if (on) {
+        spec.it_interval.tv_nsec = kFrameMs * 1000000L;
+        spec.it_value = spec.it_interval;
+    }
+    ::timerfd_settime(timer_.get(), 0, &spec, nullptr);
+    timerArmed_ = on;
+}
+
+void VirtualSpan::tick() {
+    std::uint64_t expirations = 0;
+    if (::read(timer_.get(), &expirations, sizeof expirations) != sizeof expirations) return;
+    // After a stall, catch up a little (as a card's buffers would) but never
+    // more than the queues can hold.
+    const std::uint64_t ticks = std::min<std::uint64_t>(expirations, kMaxQueuedFrames);
+    for (std::uint64_t i = 0; i < ticks; ++i) {
+        for (auto& [channel, bearer] : bearers_) clockBearer(channel, bearer);
+    }
+}
+
+void VirtualSpan::clockBearer(int channel, Bearer& bearer) {
+    const std::uint8_t idle = idleCode(shape_.law);
+    Frame out;
+    if (bearer.fromFar.empty()) {
+        out.fill(idle);   // underrun: the line carries silence
+    } else {
+        out = bearer.fromFar.front();
+        bearer.fromFar.pop_front();
+    }
+    ::send(bearer.fd.get(), out.data(), out.size(), kSendFlags);   // caller behind: dropped
+
+    std::uint8_t buf[kMaxWireMessage];
+    for (;;) {
+        const ssize_t n = ::recv(bearer.fd.get(), buf, sizeof buf, MSG_DONTWAIT);
+        if (n <= 0) break;
+        Frame in;
+        in.fill(idle);
+        std::memcpy(in.data(), buf, std::min<std::size_t>(static_cast<std::size_t>(n), in.size()));
+        pushBounded(bearer.toFar, in);
+    }
+    Frame next;
+    if (bearer.toFar.empty()) {
+        next.fill(idle);
+    } else {
+        next = bearer.toFar.front();
+        bearer.toFar.pop_front();
+    }
+    if (link_ && helloSeen_) sendLink(static_cast<std::uint8_t>(channel), next.data(), next.size());
+}
+
+void VirtualSpan::acceptPeer() {
+    UniqueFd fd(::accept4(listen_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+    if (!fd) return;
+    if (link_) {
+        log("refusing a second far end: one is already attached");
+        return;   // closing it tells the newcomer at once
+    }
+    attach(std::move(fd));
+}
+
+void VirtualSpan::attach(UniqueFd link) {
+    link_ = std::move(link);
+    helloSeen_ = false;
+    const std::string hello = spanHello(shape_.type);
+    ::send(link_.get(), hello.data(), hello.size(), kSendFlags);
+}
+
+void VirtualSpan::detach(const char* why) {
+    link_.reset();
+    helloSeen_ = false;
+    alarm_ = true;
+    for (auto& entry : bearers_) entry.second.fromFar.clear();
+    std::string text = std::string(why) + "; span in alarm";
+    if (end_ == SpanEnd::Device) text += ", waiting for a far end";
+    log(text);
+}
+
+void VirtualSpan::readLink() {
+    std::uint8_t buf[kMaxWireMessage];
+    while (link_) {
+        const ssize_t n = ::recv(link_.get(), buf, sizeof buf, MSG_DONTWAIT);
+        if (n > 0) {
+            onLinkMessage(buf, static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+        if (n == 0 || errno == ECONNRESET) {
+            detach("far end went away");
+        } else {
+            detach((std::string("far end connection failed: ") + std::strerror(errno)).c_str());
+        }
+    }
+}
+
+void VirtualSpan::onLinkMessage(const std::uint8_t* data, std::size_t n) {
+    if (!helloSeen_) {
+        SpanType theirs;
+        if (!parseSpanHello(data, n, theirs)) {
+            detach("far end did not greet with a span hello; connection dropped");
+        } else if (theirs != shape_.type) {
+            const std::string why = std::string("far end is a virtual ") + toString(theirs) +
+                                    " span, this one is " + toString(shape_.type) +
+                                    "; connection dropped";
+            detach(why.c_str());
+        } else {
+            helloSeen_ = true;
+            alarm_ = false;
+            log("far end attached, alarm cleared");
+        }
+        return;
+    }
+    const std::uint8_t tag = data[0];
+    if (tag == kDchannelTag) {
+        // An HDLC controller discards a frame whose FCS does not check.
+        if (checkFcs(data + 1, n - 1)) ::send(dRelay_.get(), data + 1, n - 1, kSendFlags);
+        return;
+    }
+    const auto it = bearers_.find(tag);
+    if (it == bearers_.end() || n - 1 != kFrameBytes) return;   // channel not open here
+    Frame frame;
+    std::memcpy(frame.data(), data + 1, kFrameBytes);
+    pushBounded(it->second.fromFar, frame);
+}
+
+void VirtualSpan::readUpperD() {
+    std::uint8_t buf[kMaxWireMessage];
+    for (;;) {
+        const ssize_t n = ::recv(dRelay_.get(), buf, sizeof buf, MSG_DONTWAIT);
+        if (n <= 0) return;
+        // With no far end the line is down: the frame is lost, as on a wire.
+        if (!link_ || !helloSeen_ || static_cast<std::size_t>(n) <= kFcsBytes) continue;
+        fillFcs(buf, static_cast<std::size_t>(n));
+        sendLink(kDchannelTag, buf, static_cast<std::size_t>(n));
+    }
+}
+
+void VirtualSpan::sendLink(std::uint8_t tag, const std::uint8_t* data, std::size_t n) {
+    std::uint8_t msg[kMaxWireMessage + 1];
+    if (n > kMaxWireMessage) return;
+    msg[0] = tag;
+    std::memcpy(msg + 1, data, n);
+    // A full link drops the message, as a congested line would; a dead one is
+    // noticed by readLink().
+    ::send(link_.get(), msg, n + 1, kSendFlags);
+}
+
+} // namespace gw::kernel

@@ -1,0 +1,120 @@
+// VirtualSpan: a T1/E1 PRI carried over one SOCK_SEQPACKET unix connection
+// between a Device end (listens) and a Peer end (connects). One relay thread
+// per span moves D-channel HDLC frames (with a real CRC-16 FCS) and clocks the
+// open B-channels at 20 ms, exactly as a TDM card would.
+#pragma once
+
+#include "kernel/span.hpp"
+#include "kernel/unique_fd.hpp"
+
+#include <sys/types.h>
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace gw::kernel {
+
+// Wire protocol, after one hello message from each side ("VSPAN1 e1"):
+// every message is [1 byte channel][payload]; channel 0 carries one D-channel
+// frame including its 2 FCS bytes, channel N one kFrameBytes G.711 frame of
+// B-channel N.
+constexpr std::uint8_t kDchannelTag = 0;
+constexpr std::size_t kMaxQueuedFrames = 6;      // per direction and channel
+constexpr std::size_t kMaxWireMessage = 1024;    // larger than any Q.921 frame
+
+std::string spanHello(SpanType type);
+// Parses a hello; false if it is not one.
+bool parseSpanHello(const std::uint8_t* data, std::size_t n, SpanType& type);
+
+// HDLC frame check sequence, CRC-16/X.25 (ISO/IEC 13239 §4.2.2, Q.921 §2.7):
+// computed over `n` bytes.
+std::uint16_t hdlcFcs(const std::uint8_t* data, std::size_t n);
+// Fills the last kFcsBytes of a frame of `n` bytes (FCS included), low octet
+// first as transmitted.
+void fillFcs(std::uint8_t* frame, std::size_t n);
+// True if the last kFcsBytes of a frame of `n` bytes match its contents.
+bool checkFcs(const std::uint8_t* frame, std::size_t n);
+
+// Socket set-up, used by openVirtualSpan. Both return an invalid fd and set
+// `error` on failure.
+UniqueFd listenSpanSocket(const std::string& path, std::string& error);
+UniqueFd connectSpanSocket(const std::string& path, std::string& error);
+
+class VirtualSpan final : public Span {
+public:
+    // `sock` is the listening socket (Device) or the connected one (Peer).
+    VirtualSpan(std::string path, SpanType type, SpanEnd end, UniqueFd sock);
+    ~VirtualSpan() override;
+    VirtualSpan(const VirtualSpan&) = delete;
+    VirtualSpan& operator=(const VirtualSpan&) = delete;
+
+    // Creates the internal fds and starts the relay thread.
+    bool start(std::string& error);
+
+    const SpanShape& shape() const override { return shape_; }
+    int dchannelFd() const override { return dUpper_.get(); }
+    UniqueFd openBearer(int channel) override;
+    void closeBearer(int channel) override;
+    bool inAlarm() const override { return alarm_.load(); }
+    std::string describe() const override;
+
+private:
+    using Frame = std::array<std::uint8_t, kFrameBytes>;
+    struct Bearer {
+        UniqueFd fd;                 // relay end of the caller's socketpair
+        std::deque<Frame> fromFar;   // to play to the caller
+        std::deque<Frame> toFar;     // written by the caller
+    };
+    struct Command {
+        bool open;
+        int channel;
+        UniqueFd fd;
+    };
+
+    void run();
+    void applyCommands();
+    void tick();
+    void clockBearer(int channel, Bearer& bearer);
+    void acceptPeer();
+    void attach(UniqueFd link);
+    void detach(const char* why);
+    void readLink();
+    void onLinkMessage(const std::uint8_t* data, std::size_t n);
+    void readUpperD();
+    void sendLink(std::uint8_t tag, const std::uint8_t* data, std::size_t n);
+    void armTimer(bool on);
+    void log(const std::string& what) const;
+
+    SpanShape shape_;
+    std::string path_;
+    SpanEnd end_;
+    dev_t socketDev_ = 0;            // identity of the socket file we created
+    ino_t socketIno_ = 0;
+    UniqueFd listen_;                // Device end only
+    UniqueFd link_;                  // connection to the far end, if any
+    bool helloSeen_ = false;
+    bool timerArmed_ = false;
+    UniqueFd dUpper_, dRelay_;       // D-channel socketpair
+    UniqueFd wake_;                  // eventfd: commands or shutdown
+    UniqueFd timer_;                 // timerfd, 20 ms while bearers are open
+    std::atomic<bool> alarm_{true};
+    std::atomic<bool> stop_{false};
+
+    std::mutex mutex_;               // guards commands_ and open_
+    std::vector<Command> commands_;
+    std::set<int> open_;
+
+    std::map<int, Bearer> bearers_;  // relay thread only
+    std::thread thread_;
+};
+
+} // namespace gw::kernel

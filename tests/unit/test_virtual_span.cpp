@@ -1,0 +1,265 @@
+// Virtual span: device and peer ends in one process on a temporary path;
+// D-channel frames with FCS, alarm and recovery, B-channel clocking, and the
+// socket path rules (stale file replaced, live one refused, bad directory).
+#include "kernel/virtual_span.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <thread>
+#include <vector>
+
+using namespace gw::kernel;
+
+namespace {
+
+struct TempDir {
+    std::string dir;
+    TempDir() {
+        char tmpl[] = "/tmp/vspan-test-XXXXXX";
+        const char* made = ::mkdtemp(tmpl);
+        BOOST_REQUIRE(made != nullptr);
+        dir = made;
+    }
+    ~TempDir() { std::filesystem::remove_all(dir); }
+    std::string path(const char* name = "span") const { return dir + "/" + name; }
+};
+
+bool waitFor(const std::function<bool()>& condition, int timeoutMs = 1000) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return condition();
+}
+
+// Reads one packet from a non-blocking fd, waiting up to timeoutMs.
+std::vector<std::uint8_t> readPacket(int fd, int timeoutMs = 500) {
+    pollfd pfd{fd, POLLIN, 0};
+    if (::poll(&pfd, 1, timeoutMs) <= 0) return {};
+    std::vector<std::uint8_t> buf(kMaxWireMessage);
+    const ssize_t n = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT);
+    if (n <= 0) return {};
+    buf.resize(static_cast<std::size_t>(n));
+    return buf;
+}
+
+void writePacket(int fd, const std::vector<std::uint8_t>& data) {
+    BOOST_REQUIRE_EQUAL(::send(fd, data.data(), data.size(), MSG_NOSIGNAL),
+                        static_cast<ssize_t>(data.size()));
+}
+
+std::unique_ptr<Span> open(const std::string& path, SpanEnd end, SpanType type = SpanType::E1) {
+    std::string error;
+    auto span = openVirtualSpan(path, type, end, error);
+    BOOST_REQUIRE_MESSAGE(span, error);
+    return span;
+}
+
+// A frame as libpri writes it: Q.921 I-frame bytes plus two FCS placeholders.
+const std::vector<std::uint8_t> kFrame{0x00, 0x01, 0x00, 0x00, 0x08, 0x01, 0x01, 0x05, 0x00, 0x00};
+
+UniqueFd rawConnect(const std::string& path) {
+    UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET, 0));
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    BOOST_REQUIRE(::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    return fd;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(virtual_span)
+
+BOOST_AUTO_TEST_CASE(fcs_is_crc16_x25) {
+    const std::uint8_t check[] = {'1', '2', '3', '4', '5', '6', '7', '8', '9'};
+    BOOST_TEST(hdlcFcs(check, sizeof check) == 0x906E);
+    std::vector<std::uint8_t> frame = kFrame;
+    fillFcs(frame.data(), frame.size());
+    BOOST_TEST(checkFcs(frame.data(), frame.size()));
+    frame[3] ^= 0x10;
+    BOOST_TEST(!checkFcs(frame.data(), frame.size()));
+}
+
+BOOST_AUTO_TEST_CASE(shapes) {
+    const SpanShape e1 = spanShape(SpanType::E1);
+    BOOST_TEST(e1.bearers.size() == 30u);
+    BOOST_TEST(e1.dchannel == 16);
+    BOOST_TEST((e1.law == Law::Alaw));
+    const SpanShape t1 = spanShape(SpanType::T1);
+    BOOST_TEST(t1.bearers.size() == 23u);
+    BOOST_TEST(t1.dchannel == 24);
+    BOOST_TEST(idleCode(Law::Alaw) == 0xD5);
+    BOOST_TEST(idleCode(Law::Ulaw) == 0xFF);
+}
+
+BOOST_AUTO_TEST_CASE(d_frames_pass_both_ways_with_fcs) {
+    TempDir tmp;
+    auto device = open(tmp.path(), SpanEnd::Device);
+    auto peer = open(tmp.path(), SpanEnd::Peer);
+    BOOST_REQUIRE(waitFor([&] { return !device->inAlarm() && !peer->inAlarm(); }));
+    BOOST_TEST(device->describe() == "virtual e1 " + tmp.path());
+
+    writePacket(device->dchannelFd(), kFrame);
+    auto got = readPacket(peer->dchannelFd());
+    BOOST_REQUIRE_EQUAL(got.size(), kFrame.size());
+    BOOST_TEST(std::equal(kFrame.begin(), kFrame.end() - 2, got.begin()));
+    BOOST_TEST(checkFcs(got.data(), got.size()));
+
+    std::vector<std::uint8_t> back{0x02, 0x01, 0x01, 0x02, 0x00, 0x00};
+    writePacket(peer->dchannelFd(), back);
+    got = readPacket(device->dchannelFd());
+    BOOST_REQUIRE_EQUAL(got.size(), back.size());
+    BOOST_TEST(std::equal(back.begin(), back.end() - 2, got.begin()));
+    BOOST_TEST(checkFcs(got.data(), got.size()));
+}
+
+BOOST_AUTO_TEST_CASE(bad_fcs_is_dropped) {
+    TempDir tmp;
+    auto device = open(tmp.path(), SpanEnd::Device);
+    UniqueFd raw = rawConnect(tmp.path());
+    const std::string hello = spanHello(SpanType::E1);
+    writePacket(raw.get(), std::vector<std::uint8_t>(hello.begin(), hello.end()));
+    BOOST_REQUIRE(waitFor([&] { return !device->inAlarm(); }));
+
+    std::vector<std::uint8_t> bad{kDchannelTag};
+    bad.insert(bad.end(), kFrame.begin(), kFrame.end());
+    std::vector<std::uint8_t> good = bad;
+    fillFcs(good.data() + 1, good.size() - 1);
+    bad.back() = static_cast<std::uint8_t>(good.back() ^ 0x01);
+    writePacket(raw.get(), bad);
+    writePacket(raw.get(), good);
+    const auto got = readPacket(device->dchannelFd());
+    BOOST_TEST(got == std::vector<std::uint8_t>(good.begin() + 1, good.end()));
+    BOOST_TEST(readPacket(device->dchannelFd(), 50).empty());
+}
+
+BOOST_AUTO_TEST_CASE(alarm_and_recovery) {
+    TempDir tmp;
+    auto device = open(tmp.path(), SpanEnd::Device);
+    BOOST_TEST(device->inAlarm());
+    writePacket(device->dchannelFd(), kFrame);   // line down: lost
+
+    auto peer = open(tmp.path(), SpanEnd::Peer);
+    BOOST_REQUIRE(waitFor([&] { return !device->inAlarm() && !peer->inAlarm(); }));
+    BOOST_TEST(readPacket(peer->dchannelFd(), 50).empty());
+
+    peer.reset();
+    BOOST_TEST(waitFor([&] { return device->inAlarm(); }));
+    auto again = open(tmp.path(), SpanEnd::Peer);
+    BOOST_TEST(waitFor([&] { return !device->inAlarm() && !again->inAlarm(); }));
+    writePacket(again->dchannelFd(), kFrame);
+    BOOST_TEST(readPacket(device->dchannelFd()).size() == kFrame.size());
+
+    device.reset();
+    BOOST_TEST(waitFor([&] { return again->inAlarm(); }));
+}
+
+BOOST_AUTO_TEST_CASE(second_peer_is_refused_and_types_must_match) {
+    TempDir tmp;
+    auto device = open(tmp.path(), SpanEnd::Device);
+    auto peer = open(tmp.path(), SpanEnd::Peer);
+    BOOST_REQUIRE(waitFor([&] { return !peer->inAlarm(); }));
+    auto intruder = open(tmp.path(), SpanEnd::Peer);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    BOOST_TEST(intruder->inAlarm());
+    BOOST_TEST(!peer->inAlarm());
+    intruder.reset();
+    peer.reset();
+    BOOST_REQUIRE(waitFor([&] { return device->inAlarm(); }));
+
+    auto t1 = open(tmp.path(), SpanEnd::Peer, SpanType::T1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    BOOST_TEST(t1->inAlarm());
+    BOOST_TEST(device->inAlarm());
+}
+
+BOOST_AUTO_TEST_CASE(bearer_frames_cross_at_real_time) {
+    TempDir tmp;
+    auto device = open(tmp.path(), SpanEnd::Device);
+    auto peer = open(tmp.path(), SpanEnd::Peer);
+    BOOST_REQUIRE(waitFor([&] { return !device->inAlarm() && !peer->inAlarm(); }));
+
+    BOOST_TEST(!device->openBearer(16));   // E1 timeslot 16 is the D-channel
+    UniqueFd a = device->openBearer(5);
+    UniqueFd b = peer->openBearer(5);
+    BOOST_REQUIRE(a && b);
+    BOOST_TEST(!device->openBearer(5));    // already open
+
+    // Underrun plays the idle code.
+    auto first = readPacket(b.get());
+    BOOST_REQUIRE_EQUAL(first.size(), kFrameBytes);
+    BOOST_TEST(first[0] == idleCode(Law::Alaw));
+
+    std::vector<std::uint8_t> pattern(kFrameBytes);
+    for (std::size_t i = 0; i < pattern.size(); ++i) pattern[i] = static_cast<std::uint8_t>(i);
+    writePacket(a.get(), pattern);
+    bool seen = false;
+    for (int i = 0; i < 20 && !seen; ++i) seen = readPacket(b.get()) == pattern;
+    BOOST_TEST(seen);
+
+    // 50 frames per second: about 10 frames in 200 ms.
+    while (!readPacket(b.get(), 0).empty()) {}
+    const auto start = std::chrono::steady_clock::now();
+    int frames = 0;
+    while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(200)) {
+        if (!readPacket(b.get(), 30).empty()) ++frames;
+    }
+    BOOST_TEST(frames >= 8);
+    BOOST_TEST(frames <= 12);
+
+    peer->closeBearer(5);
+    b.reset();
+    UniqueFd again = peer->openBearer(5);
+    BOOST_TEST(static_cast<bool>(again));
+}
+
+BOOST_AUTO_TEST_CASE(stale_socket_is_replaced_live_one_refused) {
+    TempDir tmp;
+    {
+        UniqueFd stale(::socket(AF_UNIX, SOCK_SEQPACKET, 0));
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::strncpy(addr.sun_path, tmp.path().c_str(), sizeof addr.sun_path - 1);
+        BOOST_REQUIRE(::bind(stale.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    }
+    BOOST_REQUIRE(std::filesystem::exists(tmp.path()));
+    auto device = open(tmp.path(), SpanEnd::Device);
+
+    std::string error;
+    BOOST_TEST(!openVirtualSpan(tmp.path(), SpanType::E1, SpanEnd::Device, error));
+    BOOST_TEST(error == "span path " + tmp.path() + " is in use by another process");
+
+    device.reset();
+    BOOST_TEST(!std::filesystem::exists(tmp.path()));
+}
+
+BOOST_AUTO_TEST_CASE(path_errors) {
+    TempDir tmp;
+    std::string error;
+    const std::string missing = tmp.path("no-such-dir/span");
+    BOOST_TEST(!openVirtualSpan(missing, SpanType::E1, SpanEnd::Device, error));
+    BOOST_TEST(error.find(missing) != std::string::npos);
+    BOOST_TEST(error.find(std::strerror(ENOENT)) != std::string::npos);
+
+    BOOST_TEST(!openVirtualSpan(tmp.path(), SpanType::E1, SpanEnd::Peer, error));
+    BOOST_TEST(error == "no span device at " + tmp.path() + " (is gatewayd running?)");
+
+    { std::FILE* f = std::fopen(tmp.path("file").c_str(), "w"); std::fclose(f); }
+    BOOST_TEST(!openVirtualSpan(tmp.path("file"), SpanType::E1, SpanEnd::Device, error));
+    BOOST_TEST(error.find("not a socket") != std::string::npos);
+    BOOST_TEST(std::filesystem::exists(tmp.path("file")));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
