@@ -40,6 +40,7 @@ enum class IsdnEvent {
 const char* toString(IsdnEvent e);
 
 struct IsdnInput {
+    IsdnInput(IsdnEvent e, int ch = 0, int c = 0, bool ib = false) : event(e), channel(ch), cause(c), inband(ib) {}
     IsdnEvent event;
     int channel = 0;
     int cause = 0;

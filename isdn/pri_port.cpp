@@ -62,6 +62,7 @@ PriPort::PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int span, 
     if (!pri_) return;
     pri_set_userdata(pri_, this);
     pri_connect_ack_enable(pri_, 1);
+    pri_hangup_fix_enable(pri_, 1);   // Q.931 §5.3.2 a) clearing, not the legacy one
     loop_.watchFd(fd_, [this] { onReadable(); });
     reschedule();
 }
@@ -132,20 +133,24 @@ void PriPort::dispatch(void* raw) {
         break;
     case PRI_EVENT_RING: onRing(e); break;
     case PRI_EVENT_PROCEEDING:
+        markProgressed(e->proceeding.call);
         if (IsdnCallId id = idFor(e->proceeding.call))
             listener_.onProceeding(id, priChannel(e->proceeding.channel));
         break;
     case PRI_EVENT_RINGING:
+        markProgressed(e->ringing.call);
         if (IsdnCallId id = idFor(e->ringing.call))
             listener_.onAlerting(id, priChannel(e->ringing.channel),
                                  e->ringing.progressmask & PRI_PROG_INBAND_AVAILABLE);
         break;
     case PRI_EVENT_PROGRESS:
+        markProgressed(e->proceeding.call);
         if (IsdnCallId id = idFor(e->proceeding.call))
             listener_.onProgress(id, priChannel(e->proceeding.channel),
                                  e->proceeding.progressmask & PRI_PROG_INBAND_AVAILABLE);
         break;
     case PRI_EVENT_ANSWER:
+        markProgressed(e->answer.call);
         if (IsdnCallId id = idFor(e->answer.call)) listener_.onConnect(id, priChannel(e->answer.channel));
         break;
     case PRI_EVENT_CONNECT_ACK:
@@ -216,23 +221,39 @@ IsdnCallId PriPort::setup(const SetupInfo& s) {
     return id;
 }
 
+void PriPort::markProgressed(q931_call* call) {
+    if (CallRec* r = rec(idFor(call))) r->progressed = true;
+}
+
 void PriPort::proceeding(IsdnCallId id, int channel) {
-    if (CallRec* r = rec(id)) pri_proceeding(pri_, r->call, channel, 0);
+    if (CallRec* r = rec(id)) {
+        r->progressed = true;
+        pri_proceeding(pri_, r->call, channel, 0);
+    }
     reschedule();
 }
 
 void PriPort::alerting(IsdnCallId id, int channel, bool inband) {
-    if (CallRec* r = rec(id)) pri_acknowledge(pri_, r->call, channel, inband ? 1 : 0);
+    if (CallRec* r = rec(id)) {
+        r->progressed = true;
+        pri_acknowledge(pri_, r->call, channel, inband ? 1 : 0);
+    }
     reschedule();
 }
 
 void PriPort::progress(IsdnCallId id, int channel, bool inband) {
-    if (CallRec* r = rec(id)) pri_progress(pri_, r->call, channel, inband ? 1 : 0);
+    if (CallRec* r = rec(id)) {
+        r->progressed = true;
+        pri_progress(pri_, r->call, channel, inband ? 1 : 0);
+    }
     reschedule();
 }
 
 void PriPort::connect(IsdnCallId id, int channel) {
-    if (CallRec* r = rec(id)) pri_answer(pri_, r->call, channel, 0);
+    if (CallRec* r = rec(id)) {
+        r->progressed = true;
+        pri_answer(pri_, r->call, channel, 0);
+    }
     reschedule();
 }
 
@@ -240,7 +261,16 @@ void PriPort::disconnect(IsdnCallId id, int cause) {
     CallRec* r = rec(id);
     if (!r) return;
     r->hungUp = true;
+    // Q.931 §5.3.2 a): before any answer to the SETUP, these causes clear
+    // with RELEASE COMPLETE and libpri frees the call at once, with no event
+    // to follow; report the release from the loop, not from inside this call.
+    bool immediate = !r->progressed && (cause == 1 || cause == 34 || cause == 44 || cause == 82 ||
+                                        cause == 88 || cause == 81);
     pri_hangup(pri_, r->call, cause);
+    if (immediate) {
+        calls_.erase(id);
+        loop_.startTimer(std::chrono::milliseconds(0), [this, id, cause] { listener_.onReleased(id, cause); });
+    }
     reschedule();
 }
 

@@ -42,6 +42,7 @@ private:
         q931_call* call = nullptr;
         bool hungUp = false;
         int callRef = 0;
+        bool progressed = false;   // left Call Initiated / Call Present
     };
     void onReadable();
     void reschedule();
@@ -49,6 +50,7 @@ private:
     void onRing(void* ev);
     void onHangup(void* ev, bool ack);
     IsdnCallId idFor(q931_call* call) const;
+    void markProgressed(q931_call* call);
     CallRec* rec(IsdnCallId id);
 
     kernel::EventLoop& loop_;

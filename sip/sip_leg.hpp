@@ -35,6 +35,7 @@ enum class SipEvent {
 const char* toString(SipEvent e);
 
 struct SipInput {
+    SipInput(SipEvent e) : event(e) {}   // NOLINT: implicit on purpose
     SipEvent event;
     int status = 0;           // responses received or to send
     std::string reason;

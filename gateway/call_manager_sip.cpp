@@ -1,0 +1,178 @@
+// Calls from SIP to the PBX (the gateway's half of Cisco's "Call from SIP IP
+// Phone to Gateway"): INVITE -> SETUP (100 Trying from the stack); ALERTING
+// -> 180 (183 with SDP when the PBX offers in-band tones); CONNECT -> 200 OK;
+// ACK; then either side clears.
+#include "gateway/call_manager.hpp"
+
+#include "gateway/cause_map.hpp"
+#include "gateway/log.hpp"
+#include "sip/sdp.hpp"
+
+namespace gw {
+
+void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) {
+    Call& c = newCall(CallOrigin::Sip);
+    c.sipId = id;
+    c.called = inv.requestUser;
+    c.calling = inv.fromUser;
+    c.callingName = inv.fromDisplay;
+    c.isdnDone = true;   // until a SETUP goes out
+    c.sip = std::make_unique<sip::SipLeg>(c.id);
+    c.sip->setDialogId(id);
+    sipIndex_[id] = c.id;
+    GW_INFO("call=%llu INVITE %s from %s (%s)", static_cast<unsigned long long>(c.id), inv.requestUri.c_str(),
+            inv.fromUser.c_str(), inv.remoteHost.c_str());
+    feedSip(c, {sip::SipEvent::InviteInd});
+
+    c.routes = router_->route(CallOrigin::Sip, -1, inv.requestUser, inv.fromUser);
+    std::erase_if(c.routes, [](const OutboundRoute& r) { return r.voip; });
+    if (c.routes.empty()) return rejectSip(c, 404, 1);   // RFC 3398 §7.2.4.1: cause 1 -> 404
+
+    // RFC 3264 §6: answer the offer now, so the media is ready for early audio.
+    std::string err;
+    auto offer = inv.sdp.empty() ? std::nullopt : sip::parseSdp(inv.sdp, err);
+    if (!offer) {
+        GW_INFO("call=%llu no usable SDP offer (%s)", static_cast<unsigned long long>(c.id),
+                inv.sdp.empty() ? "INVITE without SDP" : err.c_str());
+        return rejectSip(c, 488, 65);
+    }
+    auto port = media_.allocate(c.id);
+    if (!port) return rejectSip(c, 503, 47);
+    c.localRtpPort = *port;
+    sip::LocalMedia local;
+    local.addr = media_.localAddress();
+    local.port = c.localRtpPort;
+    local.sessId = std::to_string(c.id);
+    local.sessVersion = std::to_string(sessionVersion_++);
+    const OutboundRoute& first = c.routes.front();
+    bool aLaw = spans_.count(first.span) ? spans_[first.span].law == kernel::Law::Alaw : true;
+    auto codecs = sip::defaultCodecs(aLaw);
+    sip::AnswerResult ans = sip::answerOffer(*offer, codecs, local);
+    if (!ans.ok) {
+        GW_INFO("call=%llu SDP offer refused: %s", static_cast<unsigned long long>(c.id), ans.error.c_str());
+        return rejectSip(c, 488, 65);
+    }
+    c.answerSdp = ans.sdp;
+    c.remote.addr = ans.media.remoteAddr;
+    c.remote.port = ans.media.remotePort;
+    c.remote.payloadType = ans.media.codec.pt;
+    c.remote.codecLaw = ans.media.codec.name == "PCMA" || ans.media.codec.name == "pcma" ? kernel::Law::Alaw
+                                                                                          : kernel::Law::Ulaw;
+    c.remote.telephoneEventPt = ans.media.tePt;
+    media_.setRemote(c.id, c.remote);
+    startIsdnAttempt(c);
+}
+
+void CallManager::rejectSip(Call& c, int status, int cause) {
+    c.cause = cause;
+    sip::SipInput in{sip::SipEvent::RejectReq};
+    in.status = status;
+    in.cause = cause;
+    feedSip(c, in);
+}
+
+// Tries the pots peers in hunt order: a span whose D-channel is down or has
+// no free B-channel is skipped.
+void CallManager::startIsdnAttempt(Call& c) {
+    int cause = 34;
+    while (c.routeIndex < c.routes.size()) {
+        const OutboundRoute& r = c.routes[c.routeIndex++];
+        auto it = spans_.find(r.span);
+        if (it == spans_.end() || !it->second.port) {
+            cause = 3;   // no route to destination
+            continue;
+        }
+        SpanAttachment& span = it->second;
+        if (!span.dchannelUp) {
+            cause = 38;   // network out of order
+            continue;
+        }
+        auto channel = span.pool->reserve(c.id);
+        if (!channel) {
+            cause = 34;   // no circuit/channel available
+            continue;
+        }
+        c.span = r.span;
+        c.channel = *channel;
+        c.called = r.called;
+        c.isdn = std::make_unique<isdn::IsdnLeg>(c.id, r.span);
+        isdn::IsdnInput in{isdn::IsdnEvent::SetupReq};
+        in.setup.called = r.called;
+        in.setup.calling = r.calling;
+        in.setup.callingName = c.callingName;
+        in.setup.channel = *channel;
+        in.setup.exclusive = span.network;   // Q.931 §5.1.2: the user side prefers
+        feedIsdn(c, in);
+        if (c.isdnId) {
+            c.isdnDone = false;
+            GW_INFO("call=%llu SETUP to %s on span %d channel %d via dial-peer %d",
+                    static_cast<unsigned long long>(c.id), r.called.c_str(), r.span, *channel, r.peerTag);
+            onChannelKnown(c, *channel);
+            return;
+        }
+        span.pool->release(*channel, c.id);
+        c.channel = 0;
+        c.isdn.reset();
+        cause = 38;
+        if (r.huntstop) break;
+    }
+    rejectSip(c, sipStatusForCause(cause), cause);
+}
+
+void CallManager::onIsdnProgress(Call& c, bool alerting, bool inband) {
+    if (c.origin != CallOrigin::Sip || c.sipDone) return;
+    sip::SipInput in{sip::SipEvent::RingReq};
+    if (inband) {
+        // In-band tones from the PBX: 183 with SDP so the phone plays them.
+        in.status = 183;
+        in.sdp = c.answerSdp;
+    } else if (alerting) {
+        in.status = 180;
+    } else {
+        return;
+    }
+    feedSip(c, in);
+}
+
+void CallManager::onIsdnAnswered(Call& c) {
+    if (c.origin != CallOrigin::Sip || c.sipDone) return;
+    c.answered = now_();
+    sip::SipInput in{sip::SipEvent::AnswerReq};
+    in.sdp = c.answerSdp;
+    feedSip(c, in);
+}
+
+void CallManager::onAck(sip::SipDialogId id) {
+    if (Call* c = bySip(id)) feedSip(*c, {sip::SipEvent::AckInd});
+}
+
+void CallManager::onBye(sip::SipDialogId id) {
+    if (Call* c = bySip(id)) feedSip(*c, {sip::SipEvent::ByeInd});
+}
+
+void CallManager::onCancel(sip::SipDialogId id) {
+    if (Call* c = bySip(id)) feedSip(*c, {sip::SipEvent::CancelInd});
+}
+
+void CallManager::onTerminated(sip::SipDialogId id, int status) {
+    if (Call* c = bySip(id)) {
+        sip::SipInput in{sip::SipEvent::TerminatedInd};
+        in.status = status;
+        feedSip(*c, in);
+    }
+}
+
+void CallManager::onResponse(sip::SipDialogId id, const sip::Response& rsp) {
+    Call* c = bySip(id);
+    if (!c) return;
+    sip::SipInput in{sip::SipEvent::ProvisionalInd};
+    if (rsp.status >= 300) in.event = sip::SipEvent::FailureInd;
+    else if (rsp.status >= 200) in.event = sip::SipEvent::SuccessInd;
+    in.status = rsp.status;
+    in.reason = rsp.reason;
+    in.sdp = rsp.sdp;
+    in.cause = c->cause > 0 ? c->cause : 16;
+    feedSip(*c, in);
+}
+
+} // namespace gw

@@ -1,0 +1,35 @@
+// Router: the call core's view of the dial-peer table. Given a call's
+// numbers and where it came from, returns the outbound peers to try, in hunt
+// order, with the numbers already rewritten for each.
+#pragma once
+
+#include "conf/config.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gw {
+
+enum class CallOrigin { Isdn, Sip };
+
+struct OutboundRoute {
+    int peerTag = 0;
+    bool voip = false;
+    std::string called;       // after digit strip / prefix / translation
+    std::string calling;
+    std::string host;         // voip: session target host
+    int port = 5060;          // voip: session target port
+    int span = 0;             // pots: controller number
+    std::optional<conf::Codec> codec;
+    bool huntstop = false;
+};
+
+class Router {
+public:
+    virtual ~Router() = default;
+    virtual std::vector<OutboundRoute> route(CallOrigin from, int fromSpan, const std::string& called,
+                                             const std::string& calling) const = 0;
+};
+
+} // namespace gw
