@@ -8,9 +8,8 @@
 
 namespace gw {
 
-CallManager::CallManager(sip::SipPort& sip, MediaPort& media, const Router& router,
-                         Clock::time_point (*now)())
-    : sipPort_(sip), media_(media), router_(&router), now_(now) {}
+CallManager::CallManager(MediaPort& media, const Router& router, Clock::time_point (*now)())
+    : media_(media), router_(&router), now_(now) {}
 
 void CallManager::attachSpan(int span, isdn::IsdnPort& port, kernel::Law law, bool network,
                              std::vector<int> bearers) {
@@ -110,19 +109,19 @@ void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
         [&](const auto& v) {
             using T = std::decay_t<decltype(v)>;
             if constexpr (std::is_same_v<T, sip::SendInvite>) {
-                c.sipId = sipPort_.invite(v.invite);
+                c.sipId = sipPort_->invite(v.invite);
                 sipIndex_[c.sipId] = c.id;
                 c.sip->setDialogId(c.sipId);
             } else if constexpr (std::is_same_v<T, sip::SendResponse>) {
-                sipPort_.respond(c.sipId, v.status, v.reason, v.sdp);
+                sipPort_->respond(c.sipId, v.status, v.reason, v.sdp);
             } else if constexpr (std::is_same_v<T, sip::SendBye>) {
-                if (v.cause) sipPort_.setReasonCause(c.sipId, v.cause);
-                sipPort_.bye(c.sipId);
+                if (v.cause) sipPort_->setReasonCause(c.sipId, v.cause);
+                sipPort_->bye(c.sipId);
             } else if constexpr (std::is_same_v<T, sip::SendCancel>) {
-                if (v.cause) sipPort_.setReasonCause(c.sipId, v.cause);
-                sipPort_.cancel(c.sipId);
+                if (v.cause) sipPort_->setReasonCause(c.sipId, v.cause);
+                sipPort_->cancel(c.sipId);
             } else if constexpr (std::is_same_v<T, sip::ReleaseDialog>) {
-                sipPort_.release(c.sipId);
+                sipPort_->release(c.sipId);
                 sipIndex_.erase(c.sipId);
             } else if constexpr (std::is_same_v<T, sip::NotifyRinging>) {
                 onSipRinging(c, v.status, v.sdp);

@@ -67,7 +67,8 @@ struct CallSummary {
 
 class CallManager : public isdn::IsdnPortListener, public sip::SipPortListener {
 public:
-    CallManager(sip::SipPort& sip, MediaPort& media, const Router& router, Clock::time_point (*now)());
+    CallManager(MediaPort& media, const Router& router, Clock::time_point (*now)());
+    void setSipPort(sip::SipPort& port) { sipPort_ = &port; }
 
     void attachSpan(int span, isdn::IsdnPort& port, kernel::Law law, bool network, std::vector<int> bearers);
     void setRouter(const Router& router) { router_ = &router; }
@@ -129,7 +130,7 @@ private:
     void onSipCleared(Call& c);
     void releaseChannel(Call& c);
 
-    sip::SipPort& sipPort_;
+    sip::SipPort* sipPort_ = nullptr;
     MediaPort& media_;
     const Router* router_;
     Clock::time_point (*now_)();
