@@ -99,7 +99,10 @@ void CallManager::execIsdn(Call& c, const isdn::IsdnCommand& cmd) {
                 c.isdnDone = true;
                 maybeFree(c.id);
             }
-            // NotifyProceeding, NotifyActive: state only.
+            if constexpr (std::is_same_v<T, isdn::NotifyProceeding> || std::is_same_v<T, isdn::NotifyAlerting> ||
+                          std::is_same_v<T, isdn::NotifyAnswered>) {
+                if (c.channel && span.pool->owner(c.channel) == c.id) span.pool->markInUse(c.channel);
+            }
         },
         cmd);
 }
@@ -166,7 +169,10 @@ void CallManager::onChannelKnown(Call& c, int channel) {
         c.bearerConnected = false;   // re-attached below
     }
     c.channel = channel;
-    span.pool->markInUse(channel);
+    // An outgoing call's channel stays reserved (glare may take it) until
+    // the far end answers the SETUP.
+    if (c.origin == CallOrigin::Isdn || c.isdn->state() != isdn::IsdnState::CallInitiated)
+        span.pool->markInUse(channel);
     if (!c.bearerConnected) c.bearerConnected = media_.connectBearer(c.id, c.span, channel);
 }
 

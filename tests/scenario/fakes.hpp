@@ -1,0 +1,126 @@
+// Fakes for driving the CallManager without libpri, sofia or sockets: each
+// records what the core asked of it, as text lines a test can compare.
+#pragma once
+
+#include "gateway/call_manager.hpp"
+#include "gateway/media_port.hpp"
+#include "gateway/route.hpp"
+#include "isdn/isdn_port.hpp"
+#include "sip/sip_port.hpp"
+
+#include <string>
+#include <vector>
+
+namespace gw::test {
+
+struct FakeIsdnPort : isdn::IsdnPort {
+    std::vector<std::string> sent;
+    isdn::IsdnCallId nextId = 1000;
+    bool up = true;
+    isdn::IsdnCallId setup(const isdn::SetupInfo& s) override {
+        sent.push_back("SETUP " + s.called + " ch=" + std::to_string(s.channel));
+        return up ? nextId++ : 0;
+    }
+    void proceeding(isdn::IsdnCallId, int ch) override { sent.push_back("CALL PROCEEDING ch=" + std::to_string(ch)); }
+    void alerting(isdn::IsdnCallId, int, bool inband) override {
+        sent.push_back(std::string("ALERTING") + (inband ? " inband" : ""));
+    }
+    void progress(isdn::IsdnCallId, int, bool) override { sent.push_back("PROGRESS"); }
+    void connect(isdn::IsdnCallId, int) override { sent.push_back("CONNECT"); }
+    void disconnect(isdn::IsdnCallId, int cause) override { sent.push_back("DISCONNECT " + std::to_string(cause)); }
+    bool dchannelUp() const override { return up; }
+    int callRef(isdn::IsdnCallId) const override { return 1; }
+};
+
+struct FakeSipPort : sip::SipPort {
+    std::vector<std::string> sent;
+    sip::SipDialogId nextId = 500;
+    std::vector<sip::OutgoingInvite> invites;
+    sip::SipDialogId invite(const sip::OutgoingInvite& inv) override {
+        invites.push_back(inv);
+        sent.push_back("INVITE " + inv.requestUri);
+        return nextId++;
+    }
+    void respond(sip::SipDialogId, int status, const std::string&, const std::string& sdp) override {
+        sent.push_back(std::to_string(status) + (sdp.empty() ? "" : " sdp"));
+    }
+    void setReasonCause(sip::SipDialogId, int cause) override { lastReason = cause; }
+    void bye(sip::SipDialogId) override { sent.push_back("BYE"); }
+    void cancel(sip::SipDialogId) override { sent.push_back("CANCEL"); }
+    void release(sip::SipDialogId id) override { released.push_back(id); }
+    int lastReason = 0;
+    std::vector<sip::SipDialogId> released;
+};
+
+struct FakeMedia : MediaPort {
+    std::vector<std::string> log;
+    int nextPort = 20000;
+    std::optional<int> allocate(std::uint64_t) override { return nextPort += 2; }
+    bool connectBearer(std::uint64_t, int span, int ch) override {
+        log.push_back("bearer " + std::to_string(span) + "/" + std::to_string(ch));
+        return true;
+    }
+    void setRemote(std::uint64_t, const RtpPeer& p) override {
+        log.push_back("remote " + p.addr + ":" + std::to_string(p.port) + " pt=" + std::to_string(p.payloadType));
+    }
+    void release(std::uint64_t) override { ++releases; }
+    std::string localAddress() const override { return "127.0.0.1"; }
+    int releases = 0;
+};
+
+struct FakeRouter : Router {
+    std::vector<OutboundRoute> routes;
+    std::vector<OutboundRoute> route(CallOrigin from, int, const std::string&, const std::string&) const override {
+        std::vector<OutboundRoute> out;
+        for (const auto& r : routes)
+            if (r.voip == (from == CallOrigin::Isdn)) out.push_back(r);
+        return out;
+    }
+};
+
+inline Clock::time_point fakeNow() {
+    static Clock::time_point t{};
+    t += std::chrono::milliseconds(1);
+    return t;
+}
+
+inline std::string sdpFor(int port, int pt) {
+    return "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio " + std::to_string(port) +
+           " RTP/AVP " + std::to_string(pt) + " 101\r\na=rtpmap:101 telephone-event/8000\r\n";
+}
+
+// A gateway core with one E1 span (user side) and fakes around it.
+struct Harness {
+    FakeIsdnPort isdnPort;
+    FakeSipPort sipPort;
+    FakeMedia media;
+    FakeRouter router;
+    CallManager calls{media, router, &fakeNow};
+    Harness() {
+        calls.setSipPort(sipPort);
+        std::vector<int> bearers;
+        for (int i = 1; i <= 31; ++i)
+            if (i != 16) bearers.push_back(i);
+        calls.attachSpan(0, isdnPort, kernel::Law::Alaw, false, bearers);
+        calls.onDchannel(0, true);
+    }
+    void addVoip(int tag, const std::string& host, int port) {
+        OutboundRoute r;
+        r.peerTag = tag;
+        r.voip = true;
+        r.called = "5552000";
+        r.host = host;
+        r.port = port;
+        router.routes.push_back(r);
+    }
+    void addPots(int tag) {
+        OutboundRoute r;
+        r.peerTag = tag;
+        r.voip = false;
+        r.called = "5551000";
+        r.span = 0;
+        router.routes.push_back(r);
+    }
+};
+
+} // namespace gw::test

@@ -1,0 +1,200 @@
+// Call flows through the CallManager with fakes on every side: the message
+// sequences on both legs, cause mapping, hunting and races.
+#include "fakes.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace gw;
+using namespace gw::test;
+using Lines = std::vector<std::string>;
+
+namespace {
+
+isdn::SetupInfo setupFor(const std::string& called, int channel) {
+    isdn::SetupInfo s;
+    s.called = called;
+    s.calling = "1000";
+    s.channel = channel;
+    s.exclusive = true;
+    return s;
+}
+
+sip::Response rsp(int status, std::string sdp = "") {
+    sip::Response r;
+    r.status = status;
+    r.sdp = std::move(sdp);
+    return r;
+}
+
+sip::IncomingInvite inviteFor(const std::string& user, std::string sdp) {
+    sip::IncomingInvite inv;
+    inv.requestUser = user;
+    inv.requestUri = "sip:" + user + "@127.0.0.1";
+    inv.fromUser = "2000";
+    inv.sdp = std::move(sdp);
+    return inv;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(calls)
+
+BOOST_AUTO_TEST_CASE(pbx_to_sip_phone_setup_and_phone_hangs_up) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 1));
+    BOOST_TEST(h.sipPort.sent == (Lines{"INVITE sip:5552000@127.0.0.1:5070"}));
+    BOOST_TEST(h.isdnPort.sent == (Lines{"CALL PROCEEDING ch=1"}));
+    BOOST_TEST(h.sipPort.invites[0].fromUser == "1000");
+    BOOST_TEST(h.sipPort.invites[0].sdp.find("m=audio 20002 RTP/AVP 8 0 101") != std::string::npos);
+    BOOST_TEST(h.media.log == (Lines{"bearer 0/1"}));
+    h.calls.onResponse(500, rsp(100));
+    h.calls.onResponse(500, rsp(180));
+    h.calls.onResponse(500, rsp(200, sdpFor(7078, 8)));
+    BOOST_TEST(h.isdnPort.sent == (Lines{"CALL PROCEEDING ch=1", "ALERTING", "CONNECT"}));
+    BOOST_TEST(h.media.log.back() == "remote 127.0.0.1:7078 pt=8");
+    h.calls.onConnectAck(1);
+    h.calls.onBye(500);
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 16");
+    BOOST_TEST(h.calls.callCount() == 1u);   // until RELEASE
+    h.calls.onReleased(1, 16);
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.calls.idleChannels(0) == 30);
+}
+
+BOOST_AUTO_TEST_CASE(pbx_hangs_up_after_answer_sends_bye) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 3));
+    h.calls.onResponse(500, rsp(200, sdpFor(7078, 0)));
+    h.calls.onConnectAck(1);
+    h.calls.onDisconnect(1, 16);
+    BOOST_TEST(h.sipPort.sent.back() == "BYE");
+    BOOST_TEST(h.sipPort.lastReason == 16);
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 16");   // RELEASE via the port
+    h.calls.onReleased(1, 16);
+    h.calls.onTerminated(500, 200);
+    BOOST_TEST(h.calls.callCount() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(pbx_hangs_up_while_ringing_sends_cancel) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 3));
+    h.calls.onResponse(500, rsp(180));
+    h.calls.onDisconnect(1, 16);
+    BOOST_TEST(h.sipPort.sent.back() == "CANCEL");
+    h.calls.onResponse(500, rsp(487));
+    h.calls.onReleased(1, 16);
+    BOOST_TEST(h.calls.callCount() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(busy_phone_gives_cause_17) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.addVoip(101, "127.0.0.1", 5072);
+    h.calls.onSetup(0, 1, setupFor("5552000", 3));
+    h.calls.onResponse(500, rsp(486));
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 17");   // RFC 3398 §8.2.6.1; busy ends the hunt
+    BOOST_TEST(h.sipPort.invites.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(service_unavailable_hunts_to_next_peer) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.addVoip(101, "127.0.0.1", 5072);
+    h.calls.onSetup(0, 1, setupFor("5552000", 3));
+    h.calls.onResponse(500, rsp(503));
+    BOOST_TEST(h.sipPort.sent == (Lines{"INVITE sip:5552000@127.0.0.1:5070", "INVITE sip:5552000@127.0.0.1:5072"}));
+    h.calls.onResponse(501, rsp(200, sdpFor(7078, 8)));
+    BOOST_TEST(h.isdnPort.sent.back() == "CONNECT");
+}
+
+BOOST_AUTO_TEST_CASE(last_peer_failing_clears_with_mapped_cause) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 3));
+    h.calls.onResponse(500, rsp(404));
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 1");
+}
+
+BOOST_AUTO_TEST_CASE(no_dial_peer_is_unallocated_number) {
+    Harness h;
+    h.calls.onSetup(0, 1, setupFor("999", 3));
+    BOOST_TEST(h.isdnPort.sent == (Lines{"DISCONNECT 1"}));
+    BOOST_TEST(h.sipPort.sent.empty());
+    h.calls.onReleased(1, 1);
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.calls.idleChannels(0) == 30);
+}
+
+BOOST_AUTO_TEST_CASE(sip_phone_to_pbx_and_phone_hangs_up) {
+    Harness h;
+    h.addPots(10);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    BOOST_TEST(h.isdnPort.sent == (Lines{"SETUP 5551000 ch=31"}));   // user side hunts from the top
+    h.calls.onProceeding(1000, 31);
+    h.calls.onAlerting(1000, 31, false);
+    BOOST_TEST(h.sipPort.sent == (Lines{"180"}));
+    h.calls.onConnect(1000, 31);
+    BOOST_TEST(h.sipPort.sent == (Lines{"180", "200 sdp"}));
+    h.calls.onAck(1);
+    h.calls.onBye(1);
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 16");
+    h.calls.onReleased(1000, 16);
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.calls.idleChannels(0) == 30);
+}
+
+BOOST_AUTO_TEST_CASE(pbx_busy_gives_486) {
+    Harness h;
+    h.addPots(10);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    h.calls.onDisconnect(1000, 17);
+    BOOST_TEST(h.sipPort.sent == (Lines{"486"}));
+    h.calls.onReleased(1000, 17);
+    BOOST_TEST(h.calls.callCount() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(cancel_racing_connect) {
+    Harness h;
+    h.addPots(10);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    h.calls.onAlerting(1000, 31, false);
+    h.calls.onCancel(1);                   // CANCEL arrives ...
+    h.calls.onConnect(1000, 31);           // ... while CONNECT is on its way
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 16");
+    BOOST_TEST(h.sipPort.sent == (Lines{"180"}));   // no 200 after the CANCEL
+    h.calls.onReleased(1000, 16);
+    BOOST_TEST(h.calls.callCount() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(invite_without_common_codec_gets_488) {
+    Harness h;
+    h.addPots(10);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 18)));   // G.729 only
+    BOOST_TEST(h.sipPort.sent == (Lines{"488"}));
+    BOOST_TEST(h.isdnPort.sent.empty());
+    BOOST_TEST(h.calls.callCount() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(dchannel_down_gives_503) {
+    Harness h;
+    h.addPots(10);
+    h.calls.onDchannel(0, false);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    BOOST_TEST(h.sipPort.sent == (Lines{"503"}));
+}
+
+BOOST_AUTO_TEST_CASE(glare_on_user_side_yields_channel) {
+    Harness h;
+    h.addPots(10);
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));   // our SETUP on 31
+    h.calls.onSetup(0, 7, setupFor("5552000", 31));               // network SETUP on 31
+    BOOST_TEST(h.isdnPort.sent.back() == "CALL PROCEEDING ch=31");
+    h.calls.onProceeding(1000, 30);                               // network moves ours
+    BOOST_TEST(h.calls.idleChannels(0) == 28);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
