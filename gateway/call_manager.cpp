@@ -159,7 +159,11 @@ void CallManager::maybeFree(CallId id) {
             static_cast<unsigned long long>(c.id), c.origin == CallOrigin::Isdn ? "isdn" : "sip",
             c.called.c_str(), c.calling.c_str(), c.cause, causeName(c.cause), secs);
     if (onCallEnded) onCallEnded(c);
+    int spanNo = c.span;
     calls_.erase(it);
+    auto sp = spans_.find(spanNo);
+    if (sp != spans_.end() && sp->second.pool)
+        GW_INFO("span %d: %d of %d B-channels idle", spanNo, sp->second.pool->idleCount(), sp->second.pool->size());
 }
 
 void CallManager::onChannelKnown(Call& c, int channel) {

@@ -1,0 +1,173 @@
+"""Helpers for the integration tests: start gatewayd, pbxsim and SIPp as
+real processes on loopback, wait on conditions, collect their output."""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.path.join(ROOT, os.environ.get("BUILD", "build"), "bin")
+SIPP_DIR = os.path.join(os.path.dirname(__file__), "sipp")
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+def free_port(kind=socket.SOCK_DGRAM, even=False):
+    while True:
+        s = socket.socket(socket.AF_INET, kind)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        if not even or port % 2 == 0:
+            return port
+
+
+def wait_for(cond, timeout, what):
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return
+        time.sleep(0.02)
+    raise Failure("timed out waiting for " + what)
+
+
+class Gateway:
+    """gatewayd on a fresh virtual E1 with a config built from `peers`."""
+
+    def __init__(self, peers_cfg, name="gw", extra_cfg=""):
+        self.dir = tempfile.mkdtemp(prefix="gwtest-")
+        self.span = os.path.join(self.dir, "span0")
+        self.sip_port = free_port()
+        self.cfg = os.path.join(self.dir, "gw.cfg")
+        with open(self.cfg, "w") as f:
+            f.write("hostname %s\n"
+                    "controller e1 0\n"
+                    " pri-group timeslots 1-31\n"
+                    " isdn switch-type primary-net5\n"
+                    " source virtual %s\n"
+                    "sip-ua\n"
+                    " bind 127.0.0.1 %d\n" % (name, self.span, self.sip_port))
+            f.write(extra_cfg)
+            f.write(peers_cfg)
+        self.log_path = os.path.join(self.dir, "gatewayd.log")
+        self.log = open(self.log_path, "w")
+        rtp = free_port(even=True)
+        self.proc = subprocess.Popen([os.path.join(BIN, "gatewayd"), "-c", self.cfg,
+                                      "--rtp-ports", "%d-%d" % (rtp, rtp + 200)],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: "ready" in self.text() or self.proc.poll() is not None, 10, "gatewayd ready")
+        check(self.proc.poll() is None, "gatewayd exited at start:\n" + self.text())
+
+    def text(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def wait_dchannel(self, timeout=10):
+        wait_for(lambda: "D-channel up" in self.text(), timeout, "D-channel up")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(2)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise Failure("gatewayd did not stop on SIGINT")
+        self.log.close()
+        return self.proc.returncode
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Pbx:
+    """pbxsim on the far end of the gateway's span; collects its JSON lines."""
+
+    def __init__(self, gw, args):
+        self.out_path = os.path.join(gw.dir, "pbxsim-%d.out" % time.monotonic_ns())
+        self.err_path = self.out_path + ".err"
+        self.proc = subprocess.Popen([os.path.join(BIN, "pbxsim"), "--span", gw.span] + args,
+                                     stdout=open(self.out_path, "w"), stderr=open(self.err_path, "w"))
+
+    def wait(self, timeout=60):
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise Failure("pbxsim did not finish:\n" + self.err())
+        return rc
+
+    def err(self):
+        with open(self.err_path) as f:
+            return f.read()
+
+    def calls(self):
+        with open(self.out_path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+class Sipp:
+    """SIPp with one of our scenarios; keys fill [name] fields."""
+
+    def __init__(self, gw, scenario, port, keys=None, uac=False, calls=1, extra=None):
+        self.log_dir = gw.dir
+        self.port = port
+        self.media_port = free_port(even=True)
+        args = ["sipp", "-sf", os.path.join(SIPP_DIR, scenario), "-i", "127.0.0.1", "-p", str(port),
+                "-mi", "127.0.0.1", "-mp", str(self.media_port), "-m", str(calls), "-bg" if False else "-nostdin",
+                "-trace_err", "-error_file", os.path.join(gw.dir, "sipp-%d-err.log" % port),
+                "-timeout", "60s", "-timeout_error"]
+        for k, v in (keys or {}).items():
+            args += ["-key", k, str(v)]
+        if uac:
+            args += ["-s", keys.get("service", "5551000") if keys else "5551000",
+                     "127.0.0.1:%d" % gw.sip_port, "-l", "1", "-r", "1"]
+        args += extra or []
+        self.out = open(os.path.join(gw.dir, "sipp-%d.out" % port), "w")
+        self.proc = subprocess.Popen(args, stdout=self.out, stderr=subprocess.STDOUT, cwd=gw.dir)
+
+    def wait(self, timeout=60):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise Failure("SIPp did not finish")
+
+    def errors(self):
+        path = os.path.join(self.log_dir, "sipp-%d-err.log" % self.port)
+        return open(path).read() if os.path.exists(path) else ""
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def messages(call):
+    """The Q.931 messages of one pbxsim call as 'tx SETUP' strings."""
+    return ["%s %s" % (m["dir"], m["msg"]) for m in call["messages"]]
+
+
+def idle_channels(gw):
+    found = re.findall(r"span 0: (\d+) of (\d+) B-channels idle", gw.text())
+    return tuple(int(x) for x in found[-1]) if found else None
