@@ -1,0 +1,88 @@
+// Command rows of `voice translation-rule N` (rule K /match/ /replace/) and
+// `voice translation-profile NAME` (translate called|calling|redirect-called N).
+#include "conf/commands.hpp"
+
+#include "conf/cisco_regex.hpp"
+#include "conf/values.hpp"
+
+namespace gw::conf {
+namespace {
+
+using R = std::optional<Fault>;
+
+constexpr unsigned kG = kModeBit(Mode::Global);
+constexpr unsigned kTR = kModeBit(Mode::TranslationRule);
+constexpr unsigned kTP = kModeBit(Mode::TranslationProfile);
+
+std::string validateMatch(std::string_view text) {
+    auto inner = stripSlashes(text);
+    if (!inner) return "expected /pattern/";
+    std::string err;
+    if (!CiscoRegex::compile(*inner, err)) return err;
+    return "";
+}
+std::string validateReplace(std::string_view text) {
+    return stripSlashes(text) ? "" : "expected /replacement/";
+}
+std::string validateProfileName(std::string_view t) {
+    return t.size() > 64 ? "name longer than 64 characters" : "";
+}
+
+R setRule(Context& c, const Args& a) {
+    std::string err;
+    auto match = *stripSlashes(a[1]);
+    auto replace = *stripSlashes(a[2]);
+    auto re = CiscoRegex::compile(match, err);
+    if (!re) return fault(1, err);
+    if (auto bad = checkReplacement(replace, re->groupCount()); !bad.empty()) return fault(2, bad);
+    c.config->translationRules[c.rule].rules[a.number(0)] = {match, replace};
+    return ok();
+}
+
+R enterRule(Context& c, const Args& a) {
+    int n = a.number(0);
+    c.config->translationRules[n].number = n;
+    c.mode = Mode::TranslationRule;
+    c.rule = n;
+    return ok();
+}
+
+R enterProfile(Context& c, const Args& a) {
+    c.config->translationProfiles[a[0]].name = a[0];
+    c.mode = Mode::TranslationProfile;
+    c.profile = a[0];
+    return ok();
+}
+
+std::optional<int>& profileSlot(Context& c, const std::string& which) {
+    auto& p = c.config->translationProfiles[c.profile];
+    return which == "called" ? p.called : which == "calling" ? p.calling : p.redirectCalled;
+}
+
+Token voiceKw() { return kw("voice", "Global voice configuration"); }
+
+} // namespace
+
+std::vector<CommandSpec> voiceCommands() {
+    return {
+        {kG, {voiceKw(), kw("translation-rule", "Translation rule"), number(1, 2147483647, "Translation rule tag")},
+         enterRule, +[](Context& c, const Args& a) -> R { c.config->translationRules.erase(a.number(0)); return ok(); }, 3},
+        {kG, {voiceKw(), kw("translation-profile", "Translation profile"),
+              word("WORD", "Translation profile name", validateProfileName)},
+         enterProfile, +[](Context& c, const Args& a) -> R { c.config->translationProfiles.erase(a[0]); return ok(); }, 3},
+        {kTR, {kw("rule", "Translation rule"), number(1, 100, "Translation rule tag"),
+               word("WORD", "Matching pattern, e.g. /^9\\(.*\\)/", validateMatch),
+               word("WORD", "Replacement pattern, e.g. /\\1/", validateReplace)},
+         setRule,
+         +[](Context& c, const Args& a) -> R { c.config->translationRules[c.rule].rules.erase(a.number(0)); return ok(); }, 2},
+        {kTP, {kw("translate", "Translate a number with a translation rule"),
+               choice({{"called", "Translation rule for the called number"},
+                       {"calling", "Translation rule for the calling number"},
+                       {"redirect-called", "Translation rule for the redirect number"}}),
+               number(1, 2147483647, "Translation rule tag")},
+         +[](Context& c, const Args& a) -> R { profileSlot(c, a[0]) = a.number(1); return ok(); },
+         +[](Context& c, const Args& a) -> R { profileSlot(c, a[0]).reset(); return ok(); }, 2},
+    };
+}
+
+} // namespace gw::conf
