@@ -146,6 +146,7 @@ void VirtualSpan::run() {
         if (linkAt != 0 && fds[linkAt].revents != 0) readLink();
         if (listenAt != 0 && fds[listenAt].revents != 0) acceptPeer();
     }
+    readUpperD();   // the last frames written before shutdown still go out
 }
 
 void VirtualSpan::applyCommands() {
