@@ -241,6 +241,14 @@ Walk walkWords(const CommandTree::Node& root, const std::vector<Word>& words, st
 
 bool endsInSpace(std::string_view s) { return s.empty() || isSpace(s.back()); }
 
+// Whether a `no` form ends at this node or below it (for `no ?`).
+bool hasNoForm(const CommandTree::Node& n) {
+    if (n.noSpec) return true;
+    for (const auto& c : n.children)
+        if (hasNoForm(*c)) return true;
+    return false;
+}
+
 } // namespace
 
 std::vector<HelpItem> CommandTree::help(Mode mode, std::string_view partial) const {
@@ -252,10 +260,14 @@ std::vector<HelpItem> CommandTree::help(Mode mode, std::string_view partial) con
     std::vector<HelpItem> args, keywords, out;
     if (!w.node) return out;
     bool inRest = w.node->token && w.node->token->type == TokenType::Rest;
-    if (!inRest && prefix.empty())
-        for (const auto& c : w.node->children)
-            if (c->token->type != TokenType::Keyword && c->token->type != TokenType::Choice)
-                args.push_back({placeholder(*c->token), c->token->help});
+    auto digitsOnly = [](const std::string& s) { return s.find_first_not_of("0123456789") == std::string::npos; };
+    if (!inRest)
+        for (const auto& c : w.node->children) {
+            const Token& t = *c->token;
+            if (t.type == TokenType::Keyword || t.type == TokenType::Choice) continue;
+            if (t.type == TokenType::Number && !digitsOnly(prefix)) continue;
+            args.push_back({placeholder(t), t.help});
+        }
     auto addKeyword = [&](const std::string& word, const std::string& help) {
         if (startsWithNoCase(word, prefix)) keywords.push_back({word, help, true});
     };
@@ -263,6 +275,7 @@ std::vector<HelpItem> CommandTree::help(Mode mode, std::string_view partial) con
         if (w.node->token && w.node->token->repeat)
             for (const auto& ch : w.node->token->choices) addKeyword(ch.keyword, ch.help);
         for (const auto& c : w.node->children) {
+            if (w.negated && !hasNoForm(*c)) continue;
             if (c->token->type == TokenType::Keyword) addKeyword(c->token->text, c->token->help);
             if (c->token->type == TokenType::Choice)
                 for (const auto& ch : c->token->choices) addKeyword(ch.keyword, ch.help);

@@ -41,9 +41,15 @@ Result fromParse(const ParseResult& p) {
 }
 
 // Which failure to report when both the sub-mode and the global mode refuse
-// a line: the parse that got further into the line.
-const ParseResult& furthest(const ParseResult& sub, const ParseResult& global) {
-    return global.column > sub.column ? global : sub;
+// a line: an ambiguous first word in the sub-mode stays ambiguous; otherwise
+// the parse that got further into the line (an ambiguous word counts as
+// further than an unknown one at the same column).
+const ParseResult& chooseFailure(const ParseResult& sub, const ParseResult& global, int firstColumn) {
+    if (sub.status == ParseResult::Status::Ambiguous && sub.column == firstColumn) return sub;
+    auto progress = [](const ParseResult& p) {
+        return 2 * p.column + (p.status == ParseResult::Status::Invalid ? 0 : 1);
+    };
+    return progress(global) > progress(sub) ? global : sub;
 }
 
 } // namespace
@@ -90,7 +96,7 @@ Result ConfigSession::execute(const std::string& line) {
             parsed = std::move(global);
             mode = Mode::Global;
         } else {
-            parsed = furthest(parsed, global);
+            parsed = chooseFailure(parsed, global, splitWords(line).front().column);
         }
     }
     if (parsed.status == ParseResult::Status::Empty) return {};
