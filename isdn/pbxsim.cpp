@@ -32,9 +32,6 @@ std::chrono::steady_clock::duration after(double s) {
 
 Pbxsim::Pbxsim(const PbxsimOptions& options, kernel::Span& span, std::FILE* out)
     : options_(options), span_(span), out_(out), started_(Clock::now()) {
-    pri_ = std::make_unique<PriSim>(
-        span.dchannelFd(), options.side, options.switchType, [this](const PriEvent& e) { onEvent(e); },
-        [this](bool tx, const std::uint8_t* f, std::size_t n) { onFrame(tx, f, n); });
     idleSince_ = started_;
     if (options_.mode == PbxsimOptions::Mode::Call) {
         // Every wait is bounded; this is the net under them all.
@@ -45,6 +42,23 @@ Pbxsim::Pbxsim(const PbxsimOptions& options, kernel::Span& span, std::FILE* out)
 }
 
 Pbxsim::~Pbxsim() = default;
+
+// libpri starts once the line is up, so its first SABME is not lost in the
+// alarm: a lost SABME is retransmitted a T200 later, after the far end may
+// already count the link as up, and that re-establishment would discard a
+// SETUP sent in between (Q.921 §5.5.3).
+void Pbxsim::startPri() {
+    pri_ = std::make_unique<PriSim>(
+        span_.dchannelFd(), options_.side, options_.switchType, [this](const PriEvent& e) { onEvent(e); },
+        [this](bool tx, const std::uint8_t* f, std::size_t n) { onFrame(tx, f, n); });
+}
+
+// Layer 2 is up on both sides once the far end has had our UA to its SABME,
+// or, if it never sent one, once its T200 would have made it send one.
+bool Pbxsim::linkSettled(Clock::time_point now) const {
+    if (!dchanUp_) return false;
+    return sawPeerSabme_ || now - dchanUpAt_ > pri_->t200() + std::chrono::milliseconds(100);
+}
 
 void Pbxsim::log(const std::string& text) const {
     std::fprintf(stderr, "pbxsim: %s\n", text.c_str());
@@ -58,7 +72,7 @@ int Pbxsim::run(int signalFd) {
         pollOnce(signalFd);
         sweep();
     }
-    if (const int left = pri_->activeCalls(); left > 0) {
+    if (const int left = pri_ ? pri_->activeCalls() : 0; left > 0) {
         log("libpri still holds " + std::to_string(left) + " call record(s) at exit");
     }
     if (fatal_ || failedCount_ > 0) return 1;
@@ -98,7 +112,7 @@ void Pbxsim::pollOnce(int signalFd) {
 
     std::vector<pollfd> fds;
     std::vector<SimCall*> mediaCalls;
-    fds.push_back({span_.dchannelFd(), POLLIN, 0});
+    fds.push_back({pri_ ? span_.dchannelFd() : -1, POLLIN, 0});
     fds.push_back({signalFd, POLLIN, 0});   // a negative fd is ignored by poll()
     for (auto& c : calls_) {
         if (c->done || !c->media) continue;
@@ -106,7 +120,7 @@ void Pbxsim::pollOnce(int signalFd) {
         mediaCalls.push_back(c.get());
     }
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kPollStep);
-    if (const auto timer = pri_->untilNextTimer()) wait = std::min(wait, *timer);
+    if (const auto timer = pri_ ? pri_->untilNextTimer() : std::nullopt) wait = std::min(wait, *timer);
     if (::poll(fds.data(), fds.size(), static_cast<int>(wait.count())) < 0) return;
 
     const auto woke = Clock::now();
@@ -119,6 +133,7 @@ void Pbxsim::pollOnce(int signalFd) {
         [[maybe_unused]] ssize_t n = ::read(signalFd, &info, sizeof info);
         stopAll("stopping on signal " + std::to_string(info.ssi_signo), false);
     }
+    if (!pri_) return;
     if (const auto timer = pri_->untilNextTimer(); timer && timer->count() <= 0) pri_->runTimers();
 }
 
@@ -130,11 +145,13 @@ bool Pbxsim::checkSpan() {
         if (wasInAlarm_) log("span attached, waiting for the D-channel");
         wasInAlarm_ = false;
         attachedOnce_ = true;
+        if (!pri_) startPri();
         return true;
     }
     if (!wasInAlarm_) {
         wasInAlarm_ = true;
         dchanUp_ = false;
+        sawPeerSabme_ = false;
         if (!options_.listen) {
             stopAll("the span device went away (span in alarm)", true);
             return false;
@@ -182,11 +199,13 @@ void Pbxsim::onEvent(const PriEvent& e) {
     switch (e.kind) {
     case K::DchanUp:
         dchanUp_ = true;
+        dchanUpAt_ = Clock::now();
         log("D-channel up");
         return;
     case K::DchanDown:
         if (dchanUp_) log("D-channel down");
         dchanUp_ = false;
+        sawPeerSabme_ = false;
         return;
     case K::Restart:
         log("far end restarted " + (e.channel > 0 ? "B" + std::to_string(e.channel) : std::string("the interface")));
@@ -212,6 +231,7 @@ void Pbxsim::onEvent(const PriEvent& e) {
 }
 
 void Pbxsim::onFrame(bool tx, const std::uint8_t* frame, std::size_t n) {
+    if (!tx && q921FrameKind(frame, n) == "SABME") sawPeerSabme_ = true;
     const auto msg = decodeQ931Frame(frame, n);
     if (!msg || msg->callRefLength == 0 || msg->callRef == 0) return;   // dummy or global
     const CallKey key{msg->callRef, tx ? !msg->callRefFlag : msg->callRefFlag};

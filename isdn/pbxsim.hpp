@@ -63,6 +63,8 @@ private:
     void onEvent(const PriEvent& e);
     void onFrame(bool tx, const std::uint8_t* frame, std::size_t n);
     bool checkSpan();
+    void startPri();
+    bool linkSettled(Clock::time_point now) const;
     bool checkDone(Clock::time_point now);
     void stopAll(const std::string& why, bool fatal);
     void sweep();
@@ -97,6 +99,8 @@ private:
     std::optional<Clock::time_point> idleSince_;  // no call in progress since
     std::optional<Clock::time_point> stopDeadline_;
     bool dchanUp_ = false;
+    Clock::time_point dchanUpAt_;
+    bool sawPeerSabme_ = false;      // the far end asked to establish layer 2
     bool attachedOnce_ = false;
     bool wasInAlarm_ = true;
     bool stopping_ = false;

@@ -39,9 +39,9 @@ void Pbxsim::tick(Clock::time_point now) {
     const bool overdue = now - *idleSince_ > after(limit);
     if (options_.mode == PbxsimOptions::Mode::Call) {
         if (placed_ >= options_.count) return;
-        if (dchanUp_) {
+        if (linkSettled(now)) {
             placeCall(now);
-        } else if (overdue) {
+        } else if (overdue && !dchanUp_) {
             char text[96];
             std::snprintf(text, sizeof text, "the D-channel did not come up within %g s", limit);
             stopAll(text, true);

@@ -276,6 +276,11 @@ bool PriSim::hangup(PriCall call, int cause) {
     return pri_hangup(ctrl_, call, cause) == 0;
 }
 
+std::chrono::milliseconds PriSim::t200() const {
+    const int ms = pri_get_timer(ctrl_, PRI_TIMER_T200);
+    return std::chrono::milliseconds(ms > 0 ? ms : 1000);
+}
+
 void PriSim::destroy(PriCall call) {
     pri_destroycall(ctrl_, call);
 }

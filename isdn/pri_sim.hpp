@@ -86,6 +86,8 @@ public:
     void destroy(PriCall call);
     // Call records libpri still holds (from pri_dump_info_str), -1 if unknown.
     int activeCalls() const;
+    // Q.921 T200 (retransmission timer) as configured.
+    std::chrono::milliseconds t200() const;
 
 private:
     static int ioRead(struct pri* ctrl, void* buf, int len) noexcept;
