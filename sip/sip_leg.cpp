@@ -5,6 +5,10 @@
 
 #include "gateway/log.hpp"
 
+// g++ 12 at -O2 reports std::variant alternatives holding std::string as
+// "maybe uninitialized" when pushed into a vector (a known false positive).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 namespace gw::sip {
 
 const char* toString(SipState s) {
