@@ -27,6 +27,16 @@ struct RtpSpec {
 
 struct MediaStats {
     std::uint64_t rtpSent = 0, rtpReceived = 0, framesIn = 0, framesOut = 0;
+    // rtpReceived counts packets of the negotiated PT. Discarded: malformed,
+    // another PT, or arriving before setRemote().
+    std::uint64_t rtpDiscarded = 0;
+    std::uint64_t telephoneEvents = 0;   // RFC 4733 packets, not decoded yet
+    std::uint64_t rtcpReceived = 0;      // read and discarded
+    std::uint64_t silenceFrames = 0;     // frames played as idle code (no RTP)
+    std::uint64_t sendErrors = 0;        // RTP the kernel refused, bad remote
+    std::uint64_t bearerErrors = 0;      // bad-sized or unwritable B frames
+    std::uint64_t jitterLate = 0, jitterLost = 0, jitterUnderruns = 0, jitterOverflow = 0;
+    int localPort = 0;
 };
 
 class MediaEngine {
