@@ -11,8 +11,7 @@
 #include "gateway/peer_router.hpp"
 #include "isdn/pri_port.hpp"
 #include "kernel/span.hpp"
-#include "sip/sofia_loop.hpp"
-#include "sip/sofia_sip_port.hpp"
+#include "sip/sip_stack.hpp"
 
 #include <cstdio>
 #include <map>
@@ -76,8 +75,8 @@ const char* embeddedDefaultConfig() {
 }
 
 int runDaemon(const conf::Config& config, const DaemonOptions& options) {
-    sip::SofiaLoop loop;
-    loop.stopOnSignals();
+    auto loopPtr = sip::makeSignallingLoop(true);
+    kernel::EventLoop& loop = *loopPtr;
 
     std::map<int, SpanRuntime> spans;
     if (!openSpans(config, spans)) return 1;
@@ -87,11 +86,11 @@ int runDaemon(const conf::Config& config, const DaemonOptions& options) {
     PeerRouter router(route::DialPeerTable::build(config));
     CallManager calls(media, router, &steadyNow);
 
-    sip::SofiaSipPortConfig sipCfg;
+    sip::SipPortSettings sipCfg;
     sipCfg.bindAddr = config.sipUa.bindAddr;
     sipCfg.port = config.sipUa.bindPort;
     std::string error;
-    auto sipPort = sip::SofiaSipPort::create(loop, calls, sipCfg, error);
+    auto sipPort = sip::openSipPort(loop, calls, sipCfg, error);
     if (!sipPort) {
         std::fprintf(stderr, "gatewayd: %s\n", error.c_str());
         return 1;
