@@ -48,18 +48,21 @@ public:
     MediaEngine& operator=(const MediaEngine&) = delete;
 
     // Creates a channel with a bound RTP socket and returns its local port
-    // (to put in SDP), or nullopt when no port is free. Runs on the caller's
-    // thread; no media flows yet.
+    // (to put in SDP), or nullopt when no port is free or bindAddr is not an
+    // IPv4/IPv6 literal. Runs on the caller's thread; no media flows yet.
+    // Ports are handed out round robin through the range.
     std::optional<int> allocate(MediaId id);
     // Attaches the B-channel (fd ownership moves to the engine) and its law.
     // From now on each B-channel frame is sent as RTP once rtp is set, and
     // received RTP is played to the B-channel (silence until then).
     void attachBearer(MediaId id, kernel::UniqueFd bearer, kernel::Law spanLaw);
-    // Sets or changes the far end (after an SDP answer or re-offer).
+    // Sets or changes the far end (after an SDP answer or re-offer). Only RTP
+    // of rtp.payloadType is played; 0.0.0.0 or port 0 (hold) stops sending.
     void setRemote(MediaId id, const RtpSpec& rtp);
-    // Stops the channel and closes its sockets and B-channel fd.
+    // Stops the channel and closes its sockets and B-channel fd (on the media
+    // thread, shortly after). Unknown ids and repeated calls are harmless.
     void release(MediaId id);
-    // Snapshot (may lag by one frame). nullopt if the id is unknown.
+    // Snapshot (may lag by one frame). nullopt if the id is unknown or released.
     std::optional<MediaStats> stats(MediaId id) const;
     const std::string& bindAddr() const;
 
