@@ -1,0 +1,132 @@
+// SofiaSipPort: the SipPort over Sofia's nua user agent, on a SofiaLoop.
+// nua runs with its own SDP negotiator off (sip/sdp does offer/answer); each
+// INVITE dialog is one nua_handle, which the core knows as a SipDialogId.
+//
+// nua events -> SipPortListener:
+//   nua_i_invite (initial)     onInvite; nua has already sent 100 Trying
+//   nua_r_invite 101..699      onResponse (the stack ACKs 2xx itself). 100
+//                              Trying stays in nta (hop by hop, RFC 3261
+//                              §17.1.1.2); NTATAG_PASS_100 would pass it, but
+//                              nua 1.12.11 then leaks each 100's message.
+//   nua_i_ack                  onAck
+//   nua_i_bye                  onBye (nua has answered 200)
+//   nua_i_cancel               onCancel (nua has answered 200 and 487)
+//   nua_i_state terminated     onTerminated(status), exactly once per dialog,
+//                              after every other event of it: after our BYE or
+//                              CANCEL completes, after onBye/onCancel, after a
+//                              final failure either way, on timeouts. Not
+//                              delivered if the core called release() before.
+// A re-INVITE that only refreshes the session (no SDP, or the same SDP) is
+// answered 200 with our last SDP; one that changes the session gets 488
+// (RFC 3261 §14.2: the session stays as it was). The core never sees either.
+#pragma once
+
+#include "sip/sip_port.hpp"
+#include "sip/sofia_loop.hpp"
+
+#include <sofia-sip/nua.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace gw::sip {
+
+struct SofiaSipPortConfig {
+    std::string bindAddr = "127.0.0.1";   // IPv4 or IPv6 literal, or "*" for all
+    int port = 5060;
+    std::string userAgent = "gatewayd";
+    bool tcp = true;                      // listen on TCP as well as UDP (RFC 3261 §18)
+};
+
+class SofiaSipPort final : public SipPort {
+public:
+    // Binds the SIP socket(s) and starts the user agent. On failure returns
+    // nullptr and sets error, e.g. "cannot listen for SIP on
+    // 127.0.0.1:5060: Address already in use".
+    static std::unique_ptr<SofiaSipPort> create(SofiaLoop& loop, SipPortListener& listener,
+                                                const SofiaSipPortConfig& config,
+                                                std::string& error);
+    // Shuts nua down: BYE/CANCEL for live dialogs, waiting (by running the
+    // loop, at most a few seconds) for nua_r_shutdown. Call it outside run().
+    ~SofiaSipPort() override;
+    SofiaSipPort(const SofiaSipPort&) = delete;
+    SofiaSipPort& operator=(const SofiaSipPort&) = delete;
+
+    SipDialogId invite(const OutgoingInvite& inv) override;
+    void respond(SipDialogId id, int status, const std::string& reason,
+                 const std::string& sdp) override;
+    void setReasonCause(SipDialogId id, int q850Cause) override;
+    void bye(SipDialogId id) override;
+    void cancel(SipDialogId id) override;
+    // Frees the dialog now if it has ended, else ends it (BYE, CANCEL or 500
+    // as its state calls for) and frees it when nua reports it terminated.
+    void release(SipDialogId id) override;
+
+    // Dialogs whose nua handle still exists (released ones included).
+    std::size_t dialogCount() const { return dialogs_.size(); }
+    const SofiaSipPortConfig& config() const { return config_; }
+
+    // nua's callback magic. It outlives the port if nua could not be shut
+    // down (then port is null and late events are ignored).
+    struct CallbackContext {
+        SofiaSipPort* port = nullptr;
+    };
+    // From the nua callback trampoline only.
+    void onNuaEvent(nua_event_t event, int status, const char* phrase, nua_handle_t* nh,
+                    const sip_t* sip, tagi_t tags[]) noexcept;
+
+private:
+    struct Dialog {
+        SipDialogId id = 0;
+        nua_handle_t* nh = nullptr;        // owned: nua_handle_destroy in destroyDialog
+        bool incoming = false;
+        int callState = 0;                 // enum nua_callstate, as last reported
+        int reasonCause = 0;               // Q.850 cause for the next BYE/CANCEL/failure
+        bool finalSent = false;            // a final response went or came (>= 300)
+        bool released = false;             // the core is done; no more listener calls
+        bool terminated = false;           // nua reported callstate terminated
+        kernel::TimerId reapTimer = 0;     // frees a released dialog nua never ends
+        std::string localSdp;              // last SDP we sent (session refresh answers)
+        std::string remoteSdp;             // last SDP received
+    };
+    struct NuaDeleter {
+        void operator()(nua_t* nua) const noexcept { nua_destroy(nua); }
+    };
+
+    SofiaSipPort(SofiaLoop& loop, SipPortListener& listener, const SofiaSipPortConfig& config);
+    void dispatch(nua_event_t event, int status, const char* phrase, nua_handle_t* nh,
+                  const sip_t* sip, tagi_t tags[]);
+    Dialog* find(SipDialogId id);
+    Dialog* findByHandle(nua_handle_t* nh);
+    Dialog& addDialog(nua_handle_t* nh, bool incoming);
+    void destroyDialog(SipDialogId id);
+    std::string takeReason(Dialog& d);
+    const char* phraseFor(int status, const std::string& reason);
+
+    // sofia_sip_port_invite.cpp
+    void onIncomingInvite(nua_handle_t* nh, int status, const sip_t* sip);
+    void onReinvite(Dialog& d, const sip_t* sip);
+    void onInviteResponse(Dialog& d, int status, const char* phrase, const sip_t* sip);
+    // sofia_sip_port_end.cpp
+    void onCallState(Dialog& d, int status, tagi_t tags[]);
+    void endLiveDialog(Dialog& d);
+    void shutdown();
+
+    SofiaLoop& loop_;
+    SipPortListener& listener_;
+    SofiaSipPortConfig config_;
+    std::unique_ptr<CallbackContext> context_;
+    std::unique_ptr<nua_t, NuaDeleter> nua_;
+    std::unordered_map<SipDialogId, Dialog> dialogs_;
+    std::unordered_map<nua_handle_t*, SipDialogId> byHandle_;
+    // nua_respond keeps the phrase pointer until the stack runs: custom
+    // phrases are kept here (node-based, so pointers stay valid).
+    std::unordered_set<std::string> phrases_;
+    SipDialogId nextId_ = 1;
+    bool shuttingDown_ = false;
+    int shutdownStatus_ = 0;               // of the last nua_r_shutdown
+};
+
+} // namespace gw::sip

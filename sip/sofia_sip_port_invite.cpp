@@ -1,0 +1,85 @@
+// SofiaSipPort, INVITE: sending one (RFC 3261 §13.2), receiving one
+// (§13.3; nua has sent 100 Trying before we hear of it), responses to ours,
+// and session-refresh re-INVITEs (§14.2) that the core never sees.
+#include "sip/sofia_sip_port.hpp"
+
+#include "gateway/log.hpp"
+#include "sip/sofia_sip_text.hpp"
+
+#include <sofia-sip/nua_tag.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/su_tag.h>
+
+namespace gw::sip {
+
+SipDialogId SofiaSipPort::invite(const OutgoingInvite& inv) {
+    std::string host = config_.bindAddr == "*" ? "localhost" : config_.bindAddr;
+    std::string from = sofia::fromHeader(inv.fromUser, inv.fromDisplay, host);
+    std::string to = sofia::toHeader(inv.toUser, inv.requestUri);
+    nua_handle_t* nh = nua_handle(nua_.get(), nullptr, SIPTAG_TO_STR(to.c_str()),
+                                  SIPTAG_FROM_STR(from.c_str()), TAG_END());
+    if (!nh) {
+        // Out of memory in the stack: the core expects an id now, so fail
+        // the dialog from the loop as a response would.
+        SipDialogId id = nextId_++;
+        Dialog& d = dialogs_[id];
+        d.id = id;
+        d.terminated = true;
+        d.reapTimer = loop_.startTimer(std::chrono::milliseconds(0), [this, id] {
+            if (Dialog* x = find(id); x && !x->released) listener_.onResponse(id, {500, "No SIP handle", "", ""});
+            if (Dialog* x = find(id); x && !x->released) listener_.onTerminated(id, 500);
+        });
+        return id;
+    }
+    Dialog& d = addDialog(nh, false);
+    d.localSdp = inv.sdp;
+    bool body = !inv.sdp.empty();
+    nua_invite(nh, NUTAG_URL(inv.requestUri.c_str()),
+               TAG_IF(body, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+               TAG_IF(body, SIPTAG_PAYLOAD_STR(inv.sdp.c_str())), TAG_END());
+    return d.id;
+}
+
+void SofiaSipPort::onIncomingInvite(nua_handle_t* nh, int status, const sip_t* sip) {
+    // A status >= 300 means nua refused the INVITE itself (e.g. 420 for an
+    // unsupported Require) on its default handle: nothing for the core.
+    if (!nh || !sip || status >= 300) return;
+    Dialog& d = addDialog(nh, true);
+    IncomingInvite in = sofia::incomingInvite(sip, nua_current_request(nua_.get()));
+    d.remoteSdp = in.sdp;
+    listener_.onInvite(d.id, in);
+}
+
+// RFC 4028 refreshes and keep-alive re-INVITEs repeat the session: answer
+// with our current SDP. Real changes (hold, new address) are refused with
+// 488, which leaves the session as it was (RFC 3261 §14.2).
+void SofiaSipPort::onReinvite(Dialog& d, const sip_t* sip) {
+    std::string offer = sofia::sdpBody(sip);
+    bool refresh = !d.released && !d.localSdp.empty() &&
+                   (offer.empty() || sofia::sameSdpIgnoringOrigin(offer, d.remoteSdp));
+    if (refresh) {
+        nua_respond(d.nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
+                    SIPTAG_PAYLOAD_STR(d.localSdp.c_str()), TAG_END());
+        return;
+    }
+    GW_WARN("sip: dialog %llu: re-INVITE changing the session refused with 488",
+            static_cast<unsigned long long>(d.id));
+    nua_respond(d.nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+}
+
+void SofiaSipPort::onInviteResponse(Dialog& d, int status, const char* phrase, const sip_t* sip) {
+    if (status >= 300) d.finalSent = true;
+    if (d.released) return;
+    Response rsp;
+    // nua reports its own failures as 9xx (bad URI, stack errors): to the
+    // core they are a server error (RFC 3261 §21.5.1).
+    rsp.status = status < 100 || status > 699 ? 500 : status;
+    rsp.reason = phrase ? phrase : "";
+    rsp.sdp = sofia::sdpBody(sip);
+    if (status >= 300 && status < 400 && sip && sip->sip_contact)
+        rsp.contact = sofia::urlString(sip->sip_contact->m_url);
+    if (!rsp.sdp.empty()) d.remoteSdp = rsp.sdp;
+    listener_.onResponse(d.id, rsp);
+}
+
+} // namespace gw::sip

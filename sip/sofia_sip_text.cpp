@@ -1,0 +1,147 @@
+// Sofia message <-> string helpers; see sofia_sip_text.hpp.
+#include "sip/sofia_sip_text.hpp"
+
+#include <sofia-sip/msg_addr.h>
+#include <sofia-sip/url.h>
+
+#include <cctype>
+#include <cstring>
+#include <netdb.h>
+#include <strings.h>
+#include <vector>
+
+namespace gw::sip::sofia {
+namespace {
+
+bool iequalsPrefix(const char* s, const char* prefix) {
+    return s && ::strncasecmp(s, prefix, std::strlen(prefix)) == 0;
+}
+
+std::string withoutOrigin(const std::string& sdp) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos < sdp.size()) {
+        std::size_t nl = sdp.find('\n', pos);
+        std::size_t end = nl == std::string::npos ? sdp.size() : nl + 1;
+        if (sdp.compare(pos, 2, "o=") != 0) out.append(sdp, pos, end - pos);
+        pos = end;
+    }
+    return out;
+}
+
+std::string quoted(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (c != '\r' && c != '\n') out += c;
+    }
+    return out + "\"";
+}
+
+} // namespace
+
+std::string urlString(const url_t* url) {
+    if (!url) return "";
+    issize_t n = url_e(nullptr, 0, url);
+    if (n <= 0) return "";
+    std::vector<char> buf(static_cast<std::size_t>(n) + 1);
+    url_e(buf.data(), buf.size(), url);
+    return std::string(buf.data(), static_cast<std::size_t>(n));
+}
+
+std::string urlUser(const url_t* url) {
+    if (!url || !url->url_user) return "";
+    std::vector<char> buf(std::strlen(url->url_user) + 1);
+    url_unescape(buf.data(), url->url_user);
+    return buf.data();
+}
+
+std::string displayName(const char* display) {
+    if (!display) return "";
+    std::string s = display;
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    if (s.size() < 2 || s.front() != '"' || s.back() != '"') return s;
+    std::string out;
+    for (std::size_t i = 1; i + 1 < s.size(); ++i) {
+        if (s[i] == '\\' && i + 2 < s.size()) ++i;     // quoted-pair
+        out += s[i];
+    }
+    return out;
+}
+
+std::string sdpBody(const sip_t* sip) {
+    if (!sip || !sip->sip_payload || !sip->sip_payload->pl_data) return "";
+    if (!sip->sip_content_type || !iequalsPrefix(sip->sip_content_type->c_type, "application/sdp"))
+        return "";
+    return std::string(sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+}
+
+std::string sourceHost(msg_t* msg) {
+    su_addrinfo_t* ai = msg ? msg_addrinfo(msg) : nullptr;
+    if (!ai || !ai->ai_addr || ai->ai_addrlen == 0) return "";
+    char host[NI_MAXHOST];
+    if (getnameinfo(ai->ai_addr, static_cast<socklen_t>(ai->ai_addrlen), host, sizeof host,
+                    nullptr, 0, NI_NUMERICHOST) != 0)
+        return "";
+    return host;
+}
+
+IncomingInvite incomingInvite(const sip_t* sip, msg_t* msg) {
+    IncomingInvite in;
+    if (sip->sip_request) {
+        in.requestUser = urlUser(sip->sip_request->rq_url);
+        in.requestUri = urlString(sip->sip_request->rq_url);
+    }
+    if (sip->sip_from) {
+        in.fromUser = urlUser(sip->sip_from->a_url);
+        in.fromDisplay = displayName(sip->sip_from->a_display);
+    }
+    if (sip->sip_to) in.toUser = urlUser(sip->sip_to->a_url);
+    if (sip->sip_call_id && sip->sip_call_id->i_id) in.callId = sip->sip_call_id->i_id;
+    in.remoteHost = sourceHost(msg);
+    if (sip->sip_content_type && sip->sip_content_type->c_type)
+        in.contentType = sip->sip_content_type->c_type;
+    in.sdp = sdpBody(sip);
+    return in;
+}
+
+std::string escapeUser(const std::string& user) {
+    static const char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : user) {
+        // unreserved (alphanum / mark) and user-unreserved, RFC 3261 §25.1
+        if (std::isalnum(c) || std::strchr("-_.!~*'()&=+$,;?/", c)) {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += kHex[c >> 4];
+            out += kHex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::string fromHeader(const std::string& user, const std::string& display,
+                       const std::string& host) {
+    if (user.empty()) return "\"Anonymous\" <sip:anonymous@anonymous.invalid>";
+    std::string h = host.find(':') != std::string::npos && host.front() != '[' ? "[" + host + "]"
+                                                                                : host;
+    std::string uri = "<sip:" + escapeUser(user) + "@" + h + ">";
+    return display.empty() ? uri : quoted(display) + " " + uri;
+}
+
+std::string toHeader(const std::string& user, const std::string& requestUri) {
+    std::string uri = requestUri;
+    if (!user.empty() && uri.starts_with("sip:")) {
+        std::size_t at = uri.find('@');
+        std::size_t hostStart = at == std::string::npos ? 4 : at + 1;
+        uri = "sip:" + escapeUser(user) + "@" + uri.substr(hostStart);
+    }
+    return "<" + uri + ">";
+}
+
+bool sameSdpIgnoringOrigin(const std::string& a, const std::string& b) {
+    return withoutOrigin(a) == withoutOrigin(b);
+}
+
+} // namespace gw::sip::sofia

@@ -1,0 +1,40 @@
+// Conversions between Sofia's parsed SIP message (sip_t, url_t, msg_t) and
+// the plain strings the SipPort interface carries, plus the From/To header
+// values the gateway sends (RFC 3261 §20.20, §20.39, §25.1 quoting).
+#pragma once
+
+#include "sip/sip_port.hpp"
+
+#include <sofia-sip/sip.h>
+
+#include <string>
+
+namespace gw::sip::sofia {
+
+// "sip:5551000@192.0.2.1:5060;user=phone"; "" for null.
+std::string urlString(const url_t* url);
+// A url user part with %-escapes decoded; "" for none.
+std::string urlUser(const url_t* url);
+// A display-name as shown to people: quotes and quoted-pairs removed.
+std::string displayName(const char* display);
+// The body when Content-Type is application/sdp (RFC 3261 §20.15), else "".
+std::string sdpBody(const sip_t* sip);
+// The numeric source address of a received message, "" if unknown.
+std::string sourceHost(msg_t* msg);
+// The fields of an incoming INVITE; remoteHost comes from msg.
+IncomingInvite incomingInvite(const sip_t* sip, msg_t* msg);
+
+// '"Name" <sip:user@host>' for From; anonymous (RFC 3323 §4.1.1.3) when
+// user is empty.
+std::string fromHeader(const std::string& user, const std::string& display,
+                       const std::string& host);
+// '<sip:user@host...>' taking host, port and parameters from requestUri;
+// '<requestUri>' when user is empty or the URI has no host.
+std::string toHeader(const std::string& user, const std::string& requestUri);
+// The user part escaped per RFC 3261 §25.1 (user = unreserved / escaped /
+// user-unreserved).
+std::string escapeUser(const std::string& user);
+// Text equal up to the o= line (a session refresh keeps the SDP, RFC 3264 §8).
+bool sameSdpIgnoringOrigin(const std::string& a, const std::string& b);
+
+} // namespace gw::sip::sofia
