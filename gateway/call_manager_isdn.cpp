@@ -64,6 +64,7 @@ void CallManager::startSipAttempt(Call& c) {
             return;
         }
         c.localRtpPort = *port;
+        if (c.channel && !c.bearerConnected) c.bearerConnected = media_.connectBearer(c.id, c.span, c.channel);
     }
     sip::LocalMedia local;
     local.addr = media_.localAddress();

@@ -151,6 +151,9 @@ void PriPort::dispatch(void* raw) {
         break;
     case PRI_EVENT_ANSWER:
         markProgressed(e->answer.call);
+        // Q.931 §5.1.8: the user side acknowledges CONNECT (manual mode is on
+        // so that a received CONNECT ACKNOWLEDGE is reported to us).
+        pri_connect_ack(pri_, e->answer.call, e->answer.channel);
         if (IsdnCallId id = idFor(e->answer.call)) listener_.onConnect(id, priChannel(e->answer.channel));
         break;
     case PRI_EVENT_CONNECT_ACK:

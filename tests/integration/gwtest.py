@@ -133,12 +133,19 @@ class Sipp:
         self.log_dir = gw.dir
         self.port = port
         self.media_port = free_port(even=True)
-        args = ["sipp", "-sf", os.path.join(SIPP_DIR, scenario), "-i", "127.0.0.1", "-p", str(port),
+        # Scenario fields such as [codec] are filled here, not with SIPp's -key:
+        # SIPp reads pause times and status codes before it expands keys.
+        with open(os.path.join(SIPP_DIR, scenario)) as f:
+            xml = f.read()
+        for k, v in (keys or {}).items():
+            xml = xml.replace("[%s]" % k, str(v))
+        sf = os.path.join(gw.dir, "%d-%s" % (port, scenario))
+        with open(sf, "w") as f:
+            f.write(xml)
+        args = ["sipp", "-sf", sf, "-i", "127.0.0.1", "-p", str(port),
                 "-mi", "127.0.0.1", "-mp", str(self.media_port), "-m", str(calls), "-bg" if False else "-nostdin",
                 "-trace_err", "-error_file", os.path.join(gw.dir, "sipp-%d-err.log" % port),
                 "-timeout", "60s", "-timeout_error"]
-        for k, v in (keys or {}).items():
-            args += ["-key", k, str(v)]
         if uac:
             args += ["-s", keys.get("service", "5551000") if keys else "5551000",
                      "127.0.0.1:%d" % gw.sip_port, "-l", "1", "-r", "1"]

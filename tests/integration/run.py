@@ -69,7 +69,6 @@ def pbx_to_phone_pbx_hangs_up_with_echoed_tone():
     def body(gw, procs):
         phone = Sipp(gw, "uas_answer.xml", port, {"codec": 8, "ring_ms": 200}, extra=["-rtp_echo"])
         procs.append(phone)
-        gw.wait_dchannel()
         pbx = Pbx(gw, ["call", "--to", "5552000", "--from", "1000", "--tone", "1004", "--level", "-10",
                        "--talk", "2"])
         procs.append(pbx)
@@ -90,7 +89,6 @@ def pbx_to_phone_phone_hangs_up_ulaw_transcoded():
     def body(gw, procs):
         phone = Sipp(gw, "uas_hangup.xml", port, {"codec": 0, "talk_ms": 2500}, extra=["-rtp_echo"])
         procs.append(phone)
-        gw.wait_dchannel()
         pbx = Pbx(gw, ["call", "--to", "5552001", "--tone", "697", "--level", "-15", "--talk", "10"])
         procs.append(pbx)
         check(pbx.wait() == 0, "pbxsim call failed:\n" + pbx.err())
@@ -111,10 +109,9 @@ def phone_to_pbx_phone_hangs_up_with_tone():
         pcap = os.path.join(gw.dir, "tone.pcap")
         subprocess.check_call([sys.executable, os.path.join(os.path.dirname(__file__), "tone_pcap.py"), pcap,
                                "--hz", "1004", "--dbm0", "-10", "--seconds", "3", "--pt", "0"])
-        gw.wait_dchannel()
         pbx = Pbx(gw, ["answer", "--count", "1"])
         procs.append(pbx)
-        time.sleep(0.2)
+        gw.wait_dchannel()
         phone = Sipp(gw, "uac_call.xml", free_port(), {"service": "5551000", "pcap": pcap, "talk_ms": 3000},
                      uac=True)
         procs.append(phone)
@@ -130,10 +127,9 @@ def phone_to_pbx_phone_hangs_up_with_tone():
 @test
 def phone_to_pbx_pbx_hangs_up():
     def body(gw, procs):
-        gw.wait_dchannel()
         pbx = Pbx(gw, ["answer", "--count", "1", "--talk", "1"])
         procs.append(pbx)
-        time.sleep(0.2)
+        gw.wait_dchannel()
         phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True)
         procs.append(phone)
         check(phone.wait() == 0, "SIPp phone scenario failed:\n" + phone.errors())
@@ -148,7 +144,6 @@ def busy_phone_is_cause_17_at_the_pbx():
     def body(gw, procs):
         phone = Sipp(gw, "uas_reject.xml", port, {"status": 486, "reason": "Busy Here"})
         procs.append(phone)
-        gw.wait_dchannel()
         pbx = Pbx(gw, ["call", "--to", "5552000", "--expect", "busy"])
         procs.append(pbx)
         check(pbx.wait() == 0, "pbxsim did not see busy:\n" + pbx.err())
@@ -161,7 +156,6 @@ def busy_phone_is_cause_17_at_the_pbx():
 @test
 def unrouted_number_is_cause_1():
     def body(gw, procs):
-        gw.wait_dchannel()
         pbx = Pbx(gw, ["call", "--to", "7777", "--expect", "cause=1"])
         procs.append(pbx)
         check(pbx.wait() == 0, "pbxsim did not see cause 1:\n" + pbx.err())
@@ -174,7 +168,6 @@ def fifty_calls_leave_every_channel_idle():
     def body(gw, procs):
         phone = Sipp(gw, "uas_answer.xml", port, {"codec": 8, "ring_ms": 0}, calls=50)
         procs.append(phone)
-        gw.wait_dchannel()
         pbx = Pbx(gw, ["call", "--to", "5552000", "--count", "50", "--talk", "0.1"])
         procs.append(pbx)
         check(pbx.wait(120) == 0, "pbxsim calls failed:\n" + pbx.err())
