@@ -94,26 +94,37 @@ std::vector<const DialPeerTable::Peer*> DialPeerTable::ranked(PeerKind kind, Fie
     return out;
 }
 
-InboundMatch DialPeerTable::matchInbound(const std::string& called, const std::string& calling, Direction dir) const {
-    InboundMatch m;
-    m.kind = inboundKind(dir);
+const DialPeerTable::Peer* DialPeerTable::matchInboundPattern(const std::string& called, const std::string& calling,
+                                                             PeerKind kind, std::string& reason) const {
     struct Step { Field field; const std::string& number; const char* name; const char* which; };
     const Step steps[] = {{Field::IncomingCalled, called, "incoming called-number", "called"},
                           {Field::Answer, calling, "answer-address", "calling"},
                           {Field::Destination, calling, "destination-pattern", "calling"}};
-    const Peer* chosen = nullptr;
     for (const auto& s : steps) {
-        for (const Peer* p : ranked(m.kind, s.field, s.number)) {
+        for (const Peer* p : ranked(kind, s.field, s.number)) {
             if (p->cfg.shutdown) continue;
-            chosen = p;
-            m.reason = std::string(s.name) + " " +
-                       (s.field == Field::IncomingCalled ? p->cfg.incomingCalledNumber
-                        : s.field == Field::Answer       ? p->cfg.answerAddress
-                                                         : p->cfg.destinationPattern) +
-                       " matched " + s.which + " number " + s.number;
+            const std::string& pattern = s.field == Field::IncomingCalled ? p->cfg.incomingCalledNumber
+                                         : s.field == Field::Answer      ? p->cfg.answerAddress
+                                                                         : p->cfg.destinationPattern;
+            reason = std::string(s.name) + " " + pattern + " matched " + s.which + " number " + s.number;
+            return p;
+        }
+    }
+    return nullptr;
+}
+
+InboundMatch DialPeerTable::matchInbound(const std::string& called, const std::string& calling, Direction dir,
+                                         std::optional<int> fromPort) const {
+    InboundMatch m;
+    m.kind = inboundKind(dir);
+    const Peer* chosen = matchInboundPattern(called, calling, m.kind, m.reason);
+    if (!chosen && fromPort && m.kind == PeerKind::Pots) {
+        for (const auto& [tag, p] : peers_) {
+            if (p.cfg.kind != PeerKind::Pots || p.cfg.shutdown || p.cfg.port != fromPort) continue;
+            chosen = &p;
+            m.reason = "port " + std::to_string(*fromPort) + " is the controller the call came in on";
             break;
         }
-        if (chosen) break;
     }
     m.called = called;
     m.calling = calling;
@@ -177,9 +188,9 @@ OutboundCandidate DialPeerTable::candidate(const Peer& p, const InboundMatch& in
 }
 
 Route DialPeerTable::matchOutbound(const std::string& called, const std::string& calling, Direction dir,
-                                   const ActiveCount& active) const {
+                                   const ActiveCount& active, std::optional<int> fromPort) const {
     Route r;
-    r.inbound = matchInbound(called, calling, dir);
+    r.inbound = matchInbound(called, calling, dir, fromPort);
     for (const Peer* p : ranked(outboundKind(dir), Field::Destination, r.inbound.called)) {
         if (p->cfg.shutdown || atMaxConn(*p, active)) continue;
         r.candidates.push_back(candidate(*p, r.inbound));

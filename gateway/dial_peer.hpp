@@ -8,8 +8,10 @@
 //   (*IOS also allows VoIP-to-VoIP and POTS-to-POTS hairpins; we do not.)
 // - Inbound: 1) `incoming called-number` against the called number,
 //   2) `answer-address` against the calling number, 3) `destination-pattern`
-//   against the calling number, else the default peer 0. Within a step the
-//   outbound ranking below picks the peer; shut-down peers are skipped.
+//   against the calling number, 4) for a call from ISDN, the lowest-tag POTS
+//   peer whose `port` is the controller the call came in on (when the caller
+//   passes it), else the default peer 0. Within steps 1-3 the outbound
+//   ranking below picks the peer; shut-down peers are skipped.
 //   (*max-conn is not applied to inbound peers.)
 // - Patterns match the whole number (*IOS may also match a longer en-bloc
 //   number by prefix); `.` is one digit, [..] one digit of a set, a final T
@@ -93,12 +95,14 @@ public:
     explicit DialPeerTable(const conf::Config& config);
     static std::shared_ptr<const DialPeerTable> build(const conf::Config& config);
 
-    InboundMatch matchInbound(const std::string& called, const std::string& calling, Direction dir) const;
+    // `fromPort`: the controller an ISDN call arrived on (inbound step 4).
+    InboundMatch matchInbound(const std::string& called, const std::string& calling, Direction dir,
+                              std::optional<int> fromPort = std::nullopt) const;
     Route matchOutbound(const std::string& called, const std::string& calling, Direction dir,
-                        const ActiveCount& active = {}) const;
+                        const ActiveCount& active = {}, std::optional<int> fromPort = std::nullopt) const;
     // Every peer considered for this call (inbound and outbound), with why it was chosen or skipped.
     std::vector<ExplainEntry> explain(const std::string& called, const std::string& calling, Direction dir,
-                                      const ActiveCount& active = {}) const;
+                                      const ActiveCount& active = {}, std::optional<int> fromPort = std::nullopt) const;
     // Both directions (for `show dial-peer match` without a direction).
     std::vector<ExplainEntry> explain(const std::string& called, const std::string& calling) const;
 
@@ -117,8 +121,9 @@ private:
     OutboundCandidate candidate(const Peer& p, const InboundMatch& in) const;
     void rewritePots(const Peer& p, OutboundCandidate& c) const;
     bool atMaxConn(const Peer& p, const ActiveCount& active) const;
-    void explainInbound(const std::string& called, const std::string& calling, Direction dir,
-                        std::vector<ExplainEntry>& out) const;
+    const Peer* matchInboundPattern(const std::string& called, const std::string& calling, conf::PeerKind kind,
+                                    std::string& reason) const;
+    void explainInbound(const InboundMatch& in, std::vector<ExplainEntry>& out) const;
 
     std::map<int, Peer> peers_;
     std::array<PatternTrie, 6> tries_;   // [kind * 3 + field]

@@ -14,12 +14,10 @@ std::string kindName(PeerKind k) { return k == PeerKind::Pots ? "pots" : "voip";
 
 } // namespace
 
-void DialPeerTable::explainInbound(const std::string& called, const std::string& calling, Direction dir,
-                                   std::vector<ExplainEntry>& out) const {
-    InboundMatch in = matchInbound(called, calling, dir);
+void DialPeerTable::explainInbound(const InboundMatch& in, std::vector<ExplainEntry>& out) const {
     ExplainEntry head{ExplainEntry::Stage::Inbound, in.tag, in.kind, in.tag != 0, 0, in.reason};
-    if (in.called != called) head.why += "; called number translated to " + in.called;
-    if (in.calling != calling) head.why += "; calling number translated to " + in.calling;
+    if (in.calledSteps.size() > 1) head.why += "; called number translated to " + in.called;
+    if (in.callingSteps.size() > 1) head.why += "; calling number translated to " + in.calling;
     out.push_back(head);
     for (const auto& [tag, p] : peers_) {
         if (p.cfg.kind != in.kind || tag == in.tag) continue;
@@ -33,10 +31,11 @@ void DialPeerTable::explainInbound(const std::string& called, const std::string&
 }
 
 std::vector<ExplainEntry> DialPeerTable::explain(const std::string& called, const std::string& calling, Direction dir,
-                                                 const ActiveCount& active) const {
+                                                 const ActiveCount& active, std::optional<int> fromPort) const {
     std::vector<ExplainEntry> out;
-    explainInbound(called, calling, dir, out);
-    std::string number = matchInbound(called, calling, dir).called;
+    InboundMatch in = matchInbound(called, calling, dir, fromPort);
+    explainInbound(in, out);
+    const std::string& number = in.called;
     PeerKind kind = outboundKind(dir);
     std::set<int> seen;
     int order = 0;
@@ -54,7 +53,7 @@ std::vector<ExplainEntry> DialPeerTable::explain(const std::string& called, cons
         else {
             e.chosen = true;
             e.order = ++order;
-            e.why = "candidate " + std::to_string(order) + ": " + candidate(*p, matchInbound(called, calling, dir)).reason;
+            e.why = "candidate " + std::to_string(order) + ": " + candidate(*p, in).reason;
             if (p->cfg.huntstop) { stopped = true; stopTag = p->cfg.tag; e.why += "; huntstop"; }
         }
         out.push_back(e);

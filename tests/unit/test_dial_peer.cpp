@@ -397,6 +397,38 @@ dial-peer voice 207 pots
     }
 }
 
+BOOST_AUTO_TEST_CASE(inbound_falls_back_to_the_port_of_the_call) {
+    route::DialPeerTable table(load(R"(
+voice translation-rule 1
+ rule 1 /^/ /0/
+voice translation-profile ADD0
+ translate calling 1
+dial-peer voice 1 pots
+ port 0
+ translation-profile incoming ADD0
+dial-peer voice 2 pots
+ port 1
+ shutdown
+dial-peer voice 3 pots
+ port 1
+dial-peer voice 4 pots
+ incoming called-number 7...
+dial-peer voice 9 voip
+ destination-pattern T
+ session target ipv4:192.0.2.1
+)"));
+    BOOST_TEST(table.matchInbound("5000", "100", Direction::FromIsdn, 0).tag == 1);
+    BOOST_TEST(table.matchInbound("5000", "100", Direction::FromIsdn, 1).tag == 3);   // 2 is shut down
+    BOOST_TEST(table.matchInbound("5000", "100", Direction::FromIsdn, 2).tag == 0);
+    BOOST_TEST(table.matchInbound("5000", "100", Direction::FromIsdn).tag == 0);
+    BOOST_TEST(table.matchInbound("7000", "100", Direction::FromIsdn, 0).tag == 4);   // patterns first
+    BOOST_TEST(table.matchInbound("5000", "100", Direction::FromSip, 0).tag == 9);    // destination-pattern T on calling
+    auto r = table.matchOutbound("5000", "100", Direction::FromIsdn, {}, 0);
+    BOOST_TEST(r.inbound.tag == 1);
+    BOOST_REQUIRE(r.candidates.size() == 1u);
+    BOOST_TEST(r.candidates[0].calling == "0100");   // the port peer's incoming translation applied
+}
+
 BOOST_AUTO_TEST_CASE(explain_lists_every_peer) {
     route::DialPeerTable table(load(kHunt));
     auto entries = table.explain("3000", "100", Direction::FromSip, [](int tag) { return tag == 20 ? 2 : 0; });
