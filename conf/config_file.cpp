@@ -1,5 +1,7 @@
-// Reading a config file from disk (the one place in conf/ that does I/O).
+// Reading and saving config files (the one place in conf/ that does I/O).
 #include "conf/loader.hpp"
+
+#include "conf/render.hpp"
 
 #include <cerrno>
 #include <filesystem>
@@ -25,6 +27,28 @@ bool loadConfigFile(const std::string& path, Config& out, std::vector<Diagnostic
     text << in.rdbuf();
     if (in.bad()) return fail(std::generic_category().message(errno != 0 ? errno : EIO));
     return loadConfigText(text.str(), path, out, errors);
+}
+
+std::string saveConfigFile(const std::string& path, const Config& config) {
+    const std::string tmp = path + ".tmp";
+    auto reason = [](const std::string& what) {
+        return what + ": " + std::generic_category().message(errno != 0 ? errno : EIO);
+    };
+    errno = 0;
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) return reason("cannot write " + tmp);
+        out << renderRunningConfig(config);
+        out.flush();
+        if (!out) return reason("cannot write " + tmp);
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        std::filesystem::remove(tmp, ec);
+        return "cannot rename " + tmp + " to " + path + ": " + ec.message();
+    }
+    return "";
 }
 
 } // namespace gw::conf

@@ -31,4 +31,8 @@ bool loadConfigText(std::string_view text, const std::string& sourceName, Config
 // Diagnostic naming the file and the system's reason (strerror).
 bool loadConfigFile(const std::string& path, Config& out, std::vector<Diagnostic>& errors);
 
+// Writes renderRunningConfig(config) to `path` atomically (a temporary file in
+// the same directory, then rename). Returns "" or the reason it failed.
+std::string saveConfigFile(const std::string& path, const Config& config);
+
 } // namespace gw::conf

@@ -93,3 +93,29 @@ BOOST_AUTO_TEST_CASE(isdn_call_routes_to_voip_peer_100) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(test_conf_examples)
+
+BOOST_AUTO_TEST_CASE(t1_pbx_example_routes_both_ways) {
+    conf::Config c;
+    std::vector<conf::Diagnostic> errors;
+    BOOST_REQUIRE(conf::loadConfigFile("conf/examples/t1_pbx.cfg", c, errors));
+    route::DialPeerTable table(c);
+    auto out = table.matchOutbound("914085551234", "2001", route::Direction::FromIsdn, {}, 0);
+    BOOST_TEST(out.inbound.tag == 1);
+    BOOST_REQUIRE(out.candidates.size() == 2u);
+    BOOST_TEST(out.candidates[0].tag == 100);
+    BOOST_TEST(out.candidates[1].tag == 101);
+    BOOST_TEST(out.candidates[0].called == "14085551234");
+    BOOST_TEST(out.candidates[0].calling == "+14085552001");
+    auto emergency = table.matchOutbound("9911", "2001", route::Direction::FromIsdn, {}, 0);
+    BOOST_REQUIRE(emergency.candidates.size() == 1u);   // huntstop
+    BOOST_TEST(emergency.candidates[0].tag == 911);
+    auto in = table.matchOutbound("3001", "+14155550100", route::Direction::FromSip);
+    BOOST_REQUIRE(in.candidates.size() == 1u);
+    BOOST_TEST(in.candidates[0].tag == 10);
+    BOOST_TEST(in.candidates[0].called == "3001");
+    BOOST_TEST(in.candidates[0].port.value_or(-1) == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -171,6 +171,21 @@ BOOST_AUTO_TEST_CASE(file_errors_carry_the_path) {
     std::filesystem::remove(path);
 }
 
+BOOST_AUTO_TEST_CASE(save_then_load_gives_the_same_config) {
+    Config c = mustLoad(kRich);
+    auto path = std::filesystem::temp_directory_path() / "test_conf_loader_saved.cfg";
+    BOOST_TEST(saveConfigFile(path.string(), c) == "");
+    Config back;
+    std::vector<Diagnostic> errors;
+    BOOST_TEST(loadConfigFile(path.string(), back, errors));
+    BOOST_TEST((back == c));
+    BOOST_TEST(!std::filesystem::exists(path.string() + ".tmp"));
+    std::filesystem::remove(path);
+    std::string err = saveConfigFile("/nonexistent/dir/gw.cfg", c);
+    BOOST_TEST(err.find("/nonexistent/dir/gw.cfg.tmp") != std::string::npos);
+    BOOST_TEST(err.find("No such file or directory") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(default_config_renders_empty) {
     BOOST_TEST(renderRunningConfig(Config{}) == "!\nend\n");
     BOOST_TEST((mustLoad(renderRunningConfig(Config{})) == Config{}));
