@@ -1,7 +1,6 @@
-// VirtualSpan: a T1/E1 PRI carried over one SOCK_SEQPACKET unix connection
-// between a Device end (listens) and a Peer end (connects). One relay thread
-// per span moves D-channel HDLC frames (with a real CRC-16 FCS) and clocks the
-// open B-channels at 20 ms, exactly as a TDM card would.
+// VirtualSpan: a T1/E1 PRI over one SOCK_SEQPACKET unix connection between a
+// Device end (listens) and a Peer end (connects). A relay thread per span moves
+// D-channel frames (real CRC-16 FCS) and clocks open B-channels at 20 ms.
 #pragma once
 
 #include "kernel/span.hpp"
