@@ -85,8 +85,24 @@ std::string ConfigSession::prompt() const {
     return config_.hostname + "(" + std::string(modePrompt(ctx_.mode)) + ")#";
 }
 
+// Whether the object the current sub-mode edits still exists (another
+// session may have removed it); if not, the session is back at the top.
+bool ConfigSession::contextExists() const {
+    switch (ctx_.mode) {
+    case Mode::Global:
+    case Mode::SipUa: return true;
+    case Mode::Controller: return config_.controllers.count(ctx_.controller) != 0;
+    case Mode::DialPeerPots:
+    case Mode::DialPeerVoip: return config_.dialPeers.count(ctx_.peer) != 0;
+    case Mode::TranslationRule: return config_.translationRules.count(ctx_.rule) != 0;
+    case Mode::TranslationProfile: return config_.translationProfiles.count(ctx_.profile) != 0;
+    }
+    return false;
+}
+
 Result ConfigSession::execute(const std::string& line) {
     if (isComment(line)) return {};
+    if (!contextExists()) ctx_.mode = Mode::Global;
     ParseResult parsed = tree_.parse(ctx_.mode, line);
     Mode mode = ctx_.mode;
     if (parsed.status != ParseResult::Status::Ok && parsed.status != ParseResult::Status::Empty &&

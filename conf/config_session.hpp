@@ -42,6 +42,7 @@ public:
 
 private:
     Result run(const ParseResult& parsed, const std::string& line, Mode mode);
+    bool contextExists() const;
     Config& config_;
     const CommandTree& tree_;
     Context ctx_;

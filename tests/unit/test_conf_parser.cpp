@@ -381,6 +381,16 @@ BOOST_AUTO_TEST_CASE(tab_completion) {
     BOOST_TEST(s.session.complete("zzz").empty());
 }
 
+BOOST_AUTO_TEST_CASE(object_removed_elsewhere_ends_its_sub_mode) {
+    Session s;
+    s.must("dial-peer voice 1 pots");
+    ConfigSession other(s.config);
+    BOOST_TEST(other.execute("no dial-peer voice 1").ok());
+    BOOST_TEST(!s.run("destination-pattern 1...").ok());   // not silently recreated
+    BOOST_TEST(s.config.dialPeers.empty());
+    BOOST_TEST((s.session.mode() == Mode::Global));
+}
+
 BOOST_AUTO_TEST_CASE(prompt_follows_mode) {
     Session s;
     BOOST_TEST(s.session.prompt() == "gateway(config)#");
