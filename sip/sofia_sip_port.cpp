@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -139,8 +140,8 @@ void SofiaSipPort::dispatch(nua_event_t event, int status, const char* phrase, n
     switch (event) {
     case nua_r_invite: onInviteResponse(*d, status, phrase, sip); break;
     case nua_i_state: onCallState(*d, status, tags); break;
-    case nua_i_ack:
-        if (!d->released) listener_.onAck(d->id);
+    case nua_i_ack:   // the first one confirms the dialog; later ones ack refreshes
+        if (!d->released && !std::exchange(d->acked, true)) listener_.onAck(d->id);
         break;
     case nua_i_bye:
         if (!d->released) listener_.onBye(d->id);

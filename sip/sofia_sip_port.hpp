@@ -85,6 +85,7 @@ private:
         int callState = 0;                 // enum nua_callstate, as last reported
         int reasonCause = 0;               // Q.850 cause for the next BYE/CANCEL/failure
         bool finalSent = false;            // a final response went or came (>= 300)
+        bool acked = false;                // onAck reported (later ACKs are re-INVITEs')
         bool released = false;             // the core is done; no more listener calls
         bool terminated = false;           // nua reported callstate terminated
         kernel::TimerId reapTimer = 0;     // frees a released dialog nua never ends

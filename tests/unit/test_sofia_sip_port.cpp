@@ -108,9 +108,12 @@ struct TwoPorts {
     int uasPortNo = freePort();
     std::unique_ptr<SofiaSipPort> uac, uas;
 
-    TwoPorts() {
+    std::string addr;
+
+    explicit TwoPorts(std::string bindAddr = "127.0.0.1") : addr(std::move(bindAddr)) {
         std::string error;
         SofiaSipPortConfig c;
+        c.bindAddr = addr;
         c.port = uacPortNo;
         uac = SofiaSipPort::create(loop, uacEvents, c, error);
         BOOST_TEST_REQUIRE(uac.get() != nullptr, error);
@@ -125,7 +128,8 @@ struct TwoPorts {
 
     SipDialogId call(const std::string& sdp = kSdp) {
         OutgoingInvite inv;
-        inv.requestUri = "sip:5551000@127.0.0.1:" + std::to_string(uasPortNo);
+        std::string host = addr.find(':') != std::string::npos ? "[" + addr + "]" : addr;
+        inv.requestUri = "sip:5551000@" + host + ":" + std::to_string(uasPortNo);
         inv.fromUser = "2000";
         inv.fromDisplay = "Alice \"A\" Smith";
         inv.toUser = "5551000";
@@ -332,6 +336,14 @@ BOOST_AUTO_TEST_CASE(call_answered_then_uac_hangs_up) {
     BOOST_TEST(runUntil(t.loop, [&] { return t.uac->dialogCount() == 0 && t.uas->dialogCount() == 0; }));
 }
 
+BOOST_AUTO_TEST_CASE(call_over_ipv6) {
+    TwoPorts t("::1");
+    auto [a, b] = t.establish();
+    BOOST_TEST(t.uasEvents.invites.at(b).remoteHost == "::1");
+    t.uas->bye(b);
+    BOOST_TEST(runUntil(t.loop, [&] { return t.uacEvents.terminated[a] && t.uasEvents.terminated[b]; }));
+}
+
 BOOST_AUTO_TEST_CASE(uas_hangs_up_with_reason) {
     TwoPorts t;
     auto [a, b] = t.establish();
@@ -463,6 +475,61 @@ BOOST_AUTO_TEST_CASE(trying_at_once_and_invite_without_sdp_reaches_core) {
     BOOST_TEST(events.invites.rbegin()->second.sdp == "this is not sdp");
 }
 
+BOOST_AUTO_TEST_CASE(refresh_reinvite_answered_change_refused_bye_reason) {
+    SofiaLoop loop;
+    Recorder events;
+    SofiaSipPortConfig c;
+    c.port = freePort();
+    std::string error;
+    auto port = SofiaSipPort::create(loop, events, c, error);
+    BOOST_TEST_REQUIRE(port.get() != nullptr, error);
+    events.onInviteDo = [&](SipDialogId id) { port->respond(id, 200, "", kAnswer); };
+    RawPeer peer(loop);
+    std::string invite = peer.request("INVITE", c.port, "Content-Type: application/sdp\r\n", kSdp, "re1");
+    peer.send(c.port, invite);
+    std::string ok = peer.waitFor("SIP/2.0 200");
+    BOOST_TEST_REQUIRE(!ok.empty());
+    std::string toTag = header(ok, "To").substr(header(ok, "To").find(";tag="));
+    std::string contact = header(ok, "Contact");
+    std::string target = contact.substr(1, contact.find('>') - 1);
+    // In-dialog requests: To with the tag, a new branch and CSeq each.
+    auto inDialog = [&](const std::string& method, int cseq, const std::string& body) {
+        std::string r = peer.request(method, c.port, body.empty() ? "" : "Content-Type: application/sdp\r\n",
+                                     body, "re1");
+        r.replace(0, r.find(" SIP/2.0"), method + " " + target);
+        r.replace(r.find("branch=z9hG4bK"), 14, "branch=z9hG4bK" + std::to_string(cseq));
+        r.replace(r.find("CSeq: 1 " + method), 8 + method.size(), "CSeq: " + std::to_string(cseq) + " " + method);
+        auto to = r.find("\r\nTo: ") + 2;
+        r.replace(to, r.find("\r\n", to) - to, "To: " + header(ok, "To").substr(0, header(ok, "To").find(";tag=")) + toTag);
+        return r;
+    };
+    peer.send(c.port, inDialog("ACK", 1, ""));
+    BOOST_TEST_REQUIRE(runUntil(loop, [&] { return events.log.size() == 2; }));   // invite, ack
+    SipDialogId id = events.invites.begin()->first;
+    BOOST_TEST(events.has("ack " + std::to_string(id)));
+
+    std::string refreshed = kSdp;
+    refreshed.replace(refreshed.find("o=- 1 1"), 7, "o=- 1 2");   // new version, same session
+    peer.send(c.port, inDialog("INVITE", 2, refreshed));
+    std::string ok2 = peer.waitFor("SIP/2.0 200");
+    BOOST_TEST(ok2.ends_with("\r\n\r\n" + kAnswer));               // our SDP again
+    peer.send(c.port, inDialog("ACK", 2, ""));
+
+    std::string hold = kSdp + "a=sendonly\r\n";
+    peer.send(c.port, inDialog("INVITE", 3, hold));
+    BOOST_TEST(!peer.waitFor("SIP/2.0 488").empty());          // RFC 3261 §14.2
+    runUntil(loop, [] { return false; }, 30ms);
+    BOOST_TEST(events.log.size() == 2u);                        // the core saw none of it
+
+    port->setReasonCause(id, 16);
+    port->bye(id);
+    std::string bye = peer.waitFor("BYE ");
+    BOOST_TEST(header(bye, "Reason") == "Q.850;cause=16");
+    peer.send(c.port, rawResponse(bye, "200 OK", ""));
+    BOOST_TEST(runUntil(loop, [&] { return events.terminated[id] == 1; }));
+    BOOST_TEST(events.terminatedStatus[id] == 200);
+}
+
 BOOST_AUTO_TEST_CASE(stack_answers_malformed_and_options_itself) {
     SofiaLoop loop;
     Recorder events;
@@ -481,6 +548,10 @@ BOOST_AUTO_TEST_CASE(stack_answers_malformed_and_options_itself) {
     BOOST_TEST(header(ok, "Allow").find("INVITE") != std::string::npos);
     peer.send(c.port, peer.request("MESSAGE", c.port, "", "", "msg1"));
     BOOST_TEST(!peer.waitFor("SIP/2.0 405").empty());
+    peer.send(c.port, peer.request("INVITE", c.port, "Require: 100rel\r\n", "", "req1"));
+    std::string refused = peer.waitFor("SIP/2.0 420");                 // RFC 3261 §8.2.2.3
+    BOOST_TEST(header(refused, "Unsupported") == "100rel");
+    runUntil(loop, [] { return false; }, 20ms);
     BOOST_TEST(events.log.empty());
     BOOST_TEST(port->dialogCount() == 0u);
 }
