@@ -265,6 +265,13 @@ bool CallManager::dchannelUp(int span) const {
 void CallManager::onDchannel(int span, bool up) {
     GW_INFO("span=%d D-channel %s", span, up ? "up" : "down");
     spans_[span].dchannelUp = up;
+    if (up) return;
+    // The line is gone: the SIP side hears cause 38 now; libpri clears its
+    // call references with its own timers (T305/T308) and releases them.
+    std::vector<CallId> ids;
+    for (const auto& [id, c] : calls_)
+        if (c->span == span && !c->isdnDone) ids.push_back(id);
+    for (CallId id : ids) clearCall(id, 38);
 }
 
 } // namespace gw

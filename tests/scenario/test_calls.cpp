@@ -197,4 +197,20 @@ BOOST_AUTO_TEST_CASE(glare_on_user_side_yields_channel) {
     BOOST_TEST(h.calls.idleChannels(0) == 28);
 }
 
+BOOST_AUTO_TEST_CASE(dchannel_loss_clears_sip_side_with_cause_38) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 3));
+    h.calls.onResponse(500, rsp(200, sdpFor(7078, 8)));
+    h.calls.onConnectAck(1);
+    h.calls.onDchannel(0, false);
+    BOOST_TEST(h.sipPort.sent.back() == "BYE");
+    BOOST_TEST(h.sipPort.lastReason == 38);
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 38");
+    h.calls.onTerminated(500, 200);
+    h.calls.onReleased(1, 38);   // libpri's timers end the call reference
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.calls.idleChannels(0) == 30);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
