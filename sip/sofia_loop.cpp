@@ -73,10 +73,13 @@ SofiaLoop::~SofiaLoop() {
 void SofiaLoop::watchFd(int fd, std::function<void()> onReadable) {
     unwatchFd(fd);
     su_wait_t wait;
-    if (su_wait_create(&wait, fd, SU_WAIT_IN | SU_WAIT_ERR | SU_WAIT_HUP) != 0) return;
-    int index = su_root_register(root_.get(), &wait, onWaitReady, nullptr, 0);
+    int index = -1;
+    if (su_wait_create(&wait, fd, SU_WAIT_IN | SU_WAIT_ERR | SU_WAIT_HUP) == 0) {
+        index = su_root_register(root_.get(), &wait, onWaitReady, nullptr, 0);
+        if (index <= 0) su_wait_destroy(&wait);
+    }
     if (index <= 0) {
-        su_wait_destroy(&wait);
+        GW_ERROR("loop: cannot watch fd %d", fd);
         return;
     }
     watches_[fd] = {index, std::make_shared<std::function<void()>>(std::move(onReadable))};
