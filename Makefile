@@ -70,7 +70,7 @@ $(BUILD)/asan/tests/%.o: tests/%.cpp
 	$(CXX) $(CXXFLAGS) -O1 $(ASANFLAGS) -DBOOST_TEST_DYN_LINK $(DEPFLAGS) -c $< -o $@
 
 unit: deps-quiet $(BUILD)/bin/unit_tests
-	$(BUILD)/bin/unit_tests --log_level=test_suite --report_level=short
+	$(BUILD)/bin/unit_tests --report_level=short
 
 scenario: deps-quiet $(BUILD)/bin/scenario_tests
 	$(BUILD)/bin/scenario_tests --report_level=short
