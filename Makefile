@@ -4,6 +4,7 @@
 #   make test     unit, scenario and integration tests
 #   make bench    benchmarks (results printed, not asserted)
 
+MAKEFLAGS += -j$(shell nproc)
 CXX      ?= g++
 BUILD    ?= build
 OPT      ?= -O2
