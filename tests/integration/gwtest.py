@@ -45,7 +45,7 @@ def wait_for(cond, timeout, what):
 class Gateway:
     """gatewayd on a fresh virtual E1 with a config built from `peers`."""
 
-    def __init__(self, peers_cfg, name="gw", extra_cfg=""):
+    def __init__(self, peers_cfg, name="gw", extra_cfg="", args=None):
         self.dir = tempfile.mkdtemp(prefix="gwtest-")
         self.span = os.path.join(self.dir, "span0")
         self.sip_port = free_port()
@@ -64,7 +64,7 @@ class Gateway:
         self.log = open(self.log_path, "w")
         rtp = free_port(even=True)
         self.proc = subprocess.Popen([os.path.join(BIN, "gatewayd"), "-c", self.cfg,
-                                      "--rtp-ports", "%d-%d" % (rtp, rtp + 200)],
+                                      "--rtp-ports", "%d-%d" % (rtp, rtp + 200)] + (args or []),
                                      stdout=self.log, stderr=subprocess.STDOUT)
         wait_for(lambda: "ready" in self.text() or self.proc.poll() is not None, 10, "gatewayd ready")
         check(self.proc.poll() is None, "gatewayd exited at start:\n" + self.text())
