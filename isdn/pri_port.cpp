@@ -219,7 +219,8 @@ IsdnCallId PriPort::setup(const SetupInfo& s) {
         return 0;
     }
     IsdnCallId id = gNextId++;
-    calls_[id] = CallRec{call, false, pri_get_crv(pri_, call, nullptr)};
+    int callMode = 0;
+    calls_[id] = CallRec{call, false, pri_get_crv(pri_, call, &callMode)};
     reschedule();
     return id;
 }
