@@ -3,11 +3,27 @@ play_pcap_audio: tone_pcap.py OUT.pcap --hz 1004 --dbm0 -10 --seconds 3 --pt 0""
 import argparse
 import math
 import struct
-import warnings
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import audioop  # G.711 encoders (Python 3.11)
+
+def ulaw(sample: int) -> int:
+    """G.711 mu-law encoding of one 16-bit linear sample."""
+    sign = 0x80 if sample < 0 else 0
+    mag = min(abs(sample), 32635) + 0x84
+    exp = max(0, mag.bit_length() - 8)
+    mant = (mag >> (exp + 3)) & 0x0F
+    return ~(sign | (exp << 4) | mant) & 0xFF
+
+
+def alaw(sample: int) -> int:
+    """G.711 A-law encoding of one 16-bit linear sample (even bits inverted)."""
+    sign = 0x80 if sample >= 0 else 0
+    mag = min(abs(sample), 32767) >> 3
+    if mag < 32:
+        code = mag >> 1
+    else:
+        exp = mag.bit_length() - 5
+        code = (exp << 4) | ((mag >> exp) & 0x0F)
+    return (sign | code) ^ 0x55
 
 
 def ip_checksum(header: bytes) -> int:
@@ -40,9 +56,8 @@ def main() -> None:
     with open(a.out, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         for n in range(frames):
-            pcm = b"".join(struct.pack("<h", int(round(amp * math.sin(2 * math.pi * a.hz * (n * 160 + i) / 8000))))
-                           for i in range(160))
-            law = audioop.lin2ulaw(pcm, 2) if a.pt == 0 else audioop.lin2alaw(pcm, 2)
+            enc = ulaw if a.pt == 0 else alaw
+            law = bytes(enc(int(round(amp * math.sin(2 * math.pi * a.hz * (n * 160 + i) / 8000)))) for i in range(160))
             rtp = struct.pack("!BBHII", 0x80, a.pt | (0x80 if n == 0 else 0), n & 0xFFFF, n * 160, 0x1234) + law
             pkt = packet(rtp)
             usec = n * 20000
