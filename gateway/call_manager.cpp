@@ -233,35 +233,6 @@ void CallManager::clearAll(int cause) {
     for (CallId id : ids) clearCall(id, cause);
 }
 
-std::vector<CallSummary> CallManager::activeCalls() const {
-    std::vector<CallSummary> out;
-    for (const auto& [id, c] : calls_) {
-        CallSummary s;
-        s.id = id;
-        s.origin = c->origin == CallOrigin::Isdn ? "isdn" : "sip";
-        s.called = c->called;
-        s.calling = c->calling;
-        s.isdnState = c->isdn ? isdn::toString(c->isdn->state()) : "-";
-        s.sipState = c->sip ? sip::toString(c->sip->state()) : "-";
-        s.span = c->span;
-        s.channel = c->channel;
-        s.peerTag = c->routeIndex > 0 && c->routeIndex <= c->routes.size() ? c->routes[c->routeIndex - 1].peerTag : 0;
-        s.seconds = std::chrono::duration<double>(now_() - c->started).count();
-        out.push_back(s);
-    }
-    return out;
-}
-
-int CallManager::idleChannels(int span) const {
-    auto it = spans_.find(span);
-    return it == spans_.end() ? 0 : it->second.pool->idleCount();
-}
-
-bool CallManager::dchannelUp(int span) const {
-    auto it = spans_.find(span);
-    return it != spans_.end() && it->second.dchannelUp;
-}
-
 void CallManager::onDchannel(int span, bool up) {
     GW_INFO("span=%d D-channel %s", span, up ? "up" : "down");
     spans_[span].dchannelUp = up;

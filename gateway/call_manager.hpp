@@ -31,6 +31,7 @@ struct SpanAttachment {
     bool network = false;              // we are the network side of this span
     std::unique_ptr<isdn::ChannelPool> pool;
     bool dchannelUp = false;
+    bool blocked = false;              // shutdown or busyout: new calls refused
 };
 
 struct Call {
@@ -57,12 +58,18 @@ struct Call {
     std::int64_t pddMicros = -1;       // Setup received -> INVITE sent
 };
 
-// What `show call active voice brief` needs of a call.
+// What `show call active voice [brief]` and `show sip-ua calls` need of a call.
 struct CallSummary {
-    CallId id;
+    CallId id = 0;
     std::string origin, called, calling, isdnState, sipState;
-    int span, channel, peerTag;
-    double seconds;
+    int span = -1, channel = 0, peerTag = 0;
+    double seconds = 0;                // since the call started
+    double connectedSeconds = -1;      // since it was answered; -1 = not answered
+    sip::SipDialogId sipDialog = 0;
+    int callRef = 0;                   // Q.931 call reference, 0 = none yet
+    int localRtpPort = 0;
+    RtpPeer remote;                    // far RTP end (port 0: not known yet)
+    std::string target;                // the SIP request URI host:port or "span N"
 };
 
 class CallManager : public isdn::IsdnPortListener, public sip::SipPortListener {
@@ -100,6 +107,14 @@ public:
     std::size_t callCount() const { return calls_.size(); }
     int idleChannels(int span) const;
     bool dchannelUp(int span) const;
+    // Calls whose outbound leg uses dial-peer `tag` (for max-conn).
+    int activeOnPeer(int tag) const;
+    // Calls on `span` (either direction) that still hold its ISDN leg.
+    int activeOnSpan(int span) const;
+    const isdn::ChannelPool* channels(int span) const;
+    // A shut-down or busied-out span: incoming SETUPs are cleared with cause
+    // 34 and outgoing calls hunt past it; calls in progress continue.
+    void setSpanBlocked(int span, bool blocked);
     // Called with each finished call (for statistics and the benchmark).
     std::function<void(const Call&)> onCallEnded;
 

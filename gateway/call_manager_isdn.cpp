@@ -25,16 +25,19 @@ void CallManager::onSetup(int spanNo, isdn::IsdnCallId id, const isdn::SetupInfo
     GW_INFO("call=%llu span=%d Setup called=%s calling=%s channel=%d", static_cast<unsigned long long>(c.id),
             spanNo, setup.called.c_str(), setup.calling.c_str(), setup.channel);
 
-    // Q.931 §5.2.3: channel selection on an incoming SETUP.
-    auto granted = span.pool ? span.pool->claimIncoming(c.id, setup.channel, setup.exclusive, span.network)
-                             : std::nullopt;
+    // Q.931 §5.2.3: channel selection on an incoming SETUP. A shut-down or
+    // busied-out span has no channel to give (cause 34).
+    if (span.blocked) GW_INFO("call=%llu span %d is shut down or busied out", static_cast<unsigned long long>(c.id), spanNo);
+    auto granted = span.pool && !span.blocked
+                       ? span.pool->claimIncoming(c.id, setup.channel, setup.exclusive, span.network)
+                       : std::nullopt;
     isdn::IsdnInput in{isdn::IsdnEvent::SetupInd};
     in.setup = setup;
     if (granted) in.setup.channel = *granted;
     else in.setup.channel = 0;
     feedIsdn(c, in);
     if (!granted) {
-        int cause = setup.exclusive ? 44 : 34;
+        int cause = setup.exclusive && !span.blocked ? 44 : 34;
         c.cause = cause;
         feedIsdn(c, {isdn::IsdnEvent::DisconnectReq, 0, cause});
         return;

@@ -83,6 +83,10 @@ void CallManager::startIsdnAttempt(Call& c) {
             continue;
         }
         SpanAttachment& span = it->second;
+        if (span.blocked) {
+            cause = 34;   // shut down or busied out: no circuit available
+            continue;
+        }
         if (!span.dchannelUp) {
             cause = 38;   // network out of order
             continue;

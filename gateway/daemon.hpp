@@ -13,6 +13,8 @@ struct DaemonOptions {
     std::string configPath;       // "" = embedded default
     int rtpPortMin = 16384;
     int rtpPortMax = 32767;
+    std::string cliSocket;        // "" = defaultCliSocket(); "none" = no CLI
+    bool cliSocketGiven = false;  // --cli-socket given: failing to serve it is fatal
 };
 
 // The configuration gatewayd runs when started without -c: a virtual E1 at

@@ -55,6 +55,9 @@ public:
     // The core is done with this dialog; the stack frees it (after any
     // transaction in progress completes).
     virtual void release(SipDialogId id) = 0;
+    // Traces every SIP message sent and received into the log
+    // (`debug ccsip messages`); adapters without a trace ignore it.
+    virtual void setTrace(bool) {}
 };
 
 class SipPortListener {

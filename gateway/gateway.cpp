@@ -1,0 +1,121 @@
+// Gateway start-up and shutdown. Threads: the caller runs the Sofia su_root
+// loop (SIP, the D-channels, the CLI socket, timers); the MediaEngine runs
+// the media thread; each virtual span runs its line-clock thread.
+#include "gateway/gateway.hpp"
+
+#include "dsp/media_engine.hpp"
+#include "gateway/dial_peer.hpp"
+#include "gateway/engine_media_port.hpp"
+#include "isdn/pri_port.hpp"
+#include "kernel/span.hpp"
+#include "sip/sip_stack.hpp"
+
+#include <cstdio>
+
+namespace gw {
+namespace {
+
+Clock::time_point steadyNow() { return Clock::now(); }
+
+conf::SwitchType switchTypeOf(const conf::Config& config, const conf::Controller& ctl) {
+    if (ctl.switchType) return *ctl.switchType;
+    if (config.switchType) return *config.switchType;
+    return ctl.type == conf::ControllerType::E1 ? conf::SwitchType::PrimaryNet5 : conf::SwitchType::PrimaryNi;
+}
+
+} // namespace
+
+Gateway::Gateway(conf::Config config, DaemonOptions options)
+    : running_(std::move(config)), options_(std::move(options)), sipRunning_(running_.sipUa) {}
+
+Gateway::~Gateway() = default;
+
+bool Gateway::openSpans() {
+    for (const auto& [number, ctl] : running_.controllers) {
+        if (ctl.shutdown) continue;
+        if (ctl.source == conf::SourceKind::Dahdi) {
+            std::fprintf(stderr, "gatewayd: controller %s %d: DAHDI spans are not supported by this build\n",
+                         ctl.type == conf::ControllerType::E1 ? "e1" : "t1", number);
+            return false;
+        }
+        if (ctl.source != conf::SourceKind::Virtual) {
+            std::fprintf(stderr, "gatewayd: controller %d has no `source` line; it stays down\n", number);
+            continue;
+        }
+        auto type = ctl.type == conf::ControllerType::E1 ? kernel::SpanType::E1 : kernel::SpanType::T1;
+        std::string error;
+        auto span = kernel::openVirtualSpan(ctl.sourcePath, type, kernel::SpanEnd::Device, error);
+        if (!span) {
+            std::fprintf(stderr, "gatewayd: controller %d: %s\n", number, error.c_str());
+            return false;
+        }
+        GW_INFO("controller %d: %s", number, span->describe().c_str());
+        spans_[number].span = std::move(span);
+    }
+    return true;
+}
+
+bool Gateway::openSip() {
+    sip::SipPortSettings sipCfg;
+    sipCfg.bindAddr = sipRunning_.bindAddr;
+    sipCfg.port = sipRunning_.bindPort;
+    std::string error;
+    sipPort_ = sip::openSipPort(*loop_, *calls_, sipCfg, error);
+    if (!sipPort_) {
+        std::fprintf(stderr, "gatewayd: %s\n", error.c_str());
+        return false;
+    }
+    calls_->setSipPort(*sipPort_);
+    calls_->setSipIdentity(sipRunning_.bindAddr, sipRunning_.bindPort);
+    return true;
+}
+
+void Gateway::attachSpans() {
+    for (auto& [number, rt] : spans_) {
+        const conf::Controller& ctl = running_.controllers.at(number);
+        conf::IsdnSide side = ctl.side.value_or(conf::IsdnSide::User);
+        conf::SwitchType sw = switchTypeOf(running_, ctl);
+        rt.port = std::make_unique<isdn::PriPort>(*loop_, *calls_, number, rt.span->dchannelFd(), side, sw,
+                                                  rt.span->shape().law);
+        media_->addSpan(number, *rt.span);
+        calls_->attachSpan(number, *rt.port, rt.span->shape().law, side == conf::IsdnSide::Network,
+                           rt.span->shape().bearers);
+        GW_INFO("controller %d: switch-type %s, %s side", number, isdn::PriPort::switchTypeName(sw),
+                side == conf::IsdnSide::Network ? "network" : "user");
+    }
+}
+
+int Gateway::start() {
+    loop_ = sip::makeSignallingLoop(true);
+    if (!openSpans()) return 1;
+    engine_ = std::make_unique<dsp::MediaEngine>(sipRunning_.bindAddr, options_.rtpPortMin, options_.rtpPortMax);
+    media_ = std::make_unique<EngineMediaPort>(*engine_);
+    router_ = std::make_unique<PeerRouter>(route::DialPeerTable::build(running_));
+    calls_ = std::make_unique<CallManager>(*media_, *router_, &steadyNow);
+    refreshActiveCount();
+    if (!openSip()) return 1;
+    attachSpans();
+    GW_INFO("%s: SIP on %s:%d, %zu span(s); ready", running_.hostname.c_str(), sipRunning_.bindAddr.c_str(),
+            sipRunning_.bindPort, spans_.size());
+    return 0;
+}
+
+int Gateway::run() {
+    loop_->run();
+    GW_INFO("stopping: clearing %zu call(s)", calls_->callCount());
+    calls_->clearAll(16);
+    if (calls_->callCount() > 0) {
+        // Give the far ends a moment to answer DISCONNECT/BYE.
+        loop_->startTimer(std::chrono::milliseconds(1000), [this] { loop_->stop(); });
+        loop_->run();
+    }
+    GW_INFO("stopped");
+    return 0;
+}
+
+// max-conn counts the calls each outbound peer carries now.
+void Gateway::refreshActiveCount() {
+    router_->setActiveCount([this](int tag) { return calls_->activeOnPeer(tag); });
+}
+
+} // namespace gw

@@ -1,0 +1,48 @@
+// Gateway: live configuration changes, busyout and debug switches, on the
+// signalling thread. A new dial-peer table replaces the old one whole; calls
+// in progress keep the routes they copied when they started.
+#include "gateway/gateway.hpp"
+
+#include "gateway/dial_peer.hpp"
+#include "gateway/live_config.hpp"
+#include "isdn/pri_port.hpp"
+#include "sip/sip_port.hpp"
+
+namespace gw {
+
+std::vector<std::string> Gateway::applyConfig(const conf::Config& before) {
+    if (before == running_) return {};
+    if (before.dialPeers != running_.dialPeers || before.translationRules != running_.translationRules ||
+        before.translationProfiles != running_.translationProfiles || before.controllers != running_.controllers) {
+        router_->setTable(route::DialPeerTable::build(running_));
+        GW_INFO("dial-peer table rebuilt: %zu dial-peer(s)", running_.dialPeers.size());
+    }
+    updateBlocked();
+    std::set<int> open;
+    for (const auto& [n, rt] : spans_) open.insert(n);
+    return restartNotes(before, running_, open);
+}
+
+void Gateway::updateBlocked() {
+    for (const auto& [n, rt] : spans_)
+        calls_->setSpanBlocked(n, busyout_.count(n) || controllerBlocked(running_, n));
+}
+
+bool Gateway::setBusyout(int controller, bool on) {
+    if (!running_.controllers.count(controller) && !spans_.count(controller)) return false;
+    if (on) busyout_.insert(controller);
+    else busyout_.erase(controller);
+    GW_INFO("controller %d: busyout %s", controller, on ? "on" : "off");
+    updateBlocked();
+    return true;
+}
+
+void Gateway::setDebug(DebugCat cat, bool on) {
+    logSetDebug(cat, on);
+    if (cat == DebugCat::IsdnQ931)
+        for (auto& [n, rt] : spans_)
+            if (rt.port) rt.port->setDebug(on);
+    if (cat == DebugCat::SipMessages && sipPort_) sipPort_->setTrace(on);
+}
+
+} // namespace gw
