@@ -71,13 +71,15 @@ struct Token {
 
 // One command: the modes it exists in, its tokens, the positive and `no`
 // actions, and how many leading tokens the `no` form needs (-1: all leading
-// keywords).
+// keywords). A tree whose commands its user dispatches itself (the CLI's exec
+// commands) leaves apply/undo null and tells its rows apart by `id`.
 struct CommandSpec {
     unsigned modes = 0;
     std::vector<Token> tokens;
     ApplyFn apply = nullptr;
     ApplyFn undo = nullptr;
     int noMin = -1;
+    int id = 0;
 };
 
 struct HelpItem {

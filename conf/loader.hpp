@@ -31,8 +31,10 @@ bool loadConfigText(std::string_view text, const std::string& sourceName, Config
 // Diagnostic naming the file and the system's reason (strerror).
 bool loadConfigFile(const std::string& path, Config& out, std::vector<Diagnostic>& errors);
 
-// Writes renderRunningConfig(config) to `path` atomically (a temporary file in
-// the same directory, then rename). Returns "" or the reason it failed.
+// Writes renderRunningConfig(config) to `path` atomically: a temporary file
+// in the same directory (PATH.tmp, fsynced), the previous file copied to
+// PATH.bak, then rename. Returns "" or the reason it failed; on failure the
+// file at `path` is untouched.
 std::string saveConfigFile(const std::string& path, const Config& config);
 
 } // namespace gw::conf

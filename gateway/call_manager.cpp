@@ -155,7 +155,7 @@ void CallManager::maybeFree(CallId id) {
     if (!c.isdnDone || !c.sipDone) return;
     media_.release(c.id);
     double secs = std::chrono::duration<double>(now_() - c.started).count();
-    GW_INFO("call=%llu ended origin=%s called=%s calling=%s cause=%d (%s) duration=%.3fs",
+    GW_CCAPI("call=%llu ended origin=%s called=%s calling=%s cause=%d (%s) duration=%.3fs",
             static_cast<unsigned long long>(c.id), c.origin == CallOrigin::Isdn ? "isdn" : "sip",
             c.called.c_str(), c.calling.c_str(), c.cause, causeName(c.cause), secs);
     if (onCallEnded) onCallEnded(c);

@@ -22,12 +22,12 @@ void CallManager::onSetup(int spanNo, isdn::IsdnCallId id, const isdn::SetupInfo
     isdnIndex_[id] = c.id;
     SpanAttachment& span = spans_[spanNo];
     c.isdn->setCallRef(setup.callRef);
-    GW_INFO("call=%llu span=%d Setup called=%s calling=%s channel=%d", static_cast<unsigned long long>(c.id),
+    GW_CCAPI("call=%llu span=%d Setup called=%s calling=%s channel=%d", static_cast<unsigned long long>(c.id),
             spanNo, setup.called.c_str(), setup.calling.c_str(), setup.channel);
 
     // Q.931 §5.2.3: channel selection on an incoming SETUP. A shut-down or
     // busied-out span has no channel to give (cause 34).
-    if (span.blocked) GW_INFO("call=%llu span %d is shut down or busied out", static_cast<unsigned long long>(c.id), spanNo);
+    if (span.blocked) GW_CCAPI("call=%llu span %d is shut down or busied out", static_cast<unsigned long long>(c.id), spanNo);
     auto granted = span.pool && !span.blocked
                        ? span.pool->claimIncoming(c.id, setup.channel, setup.exclusive, span.network)
                        : std::nullopt;
@@ -45,7 +45,7 @@ void CallManager::onSetup(int spanNo, isdn::IsdnCallId id, const isdn::SetupInfo
     c.routes = router_->route(CallOrigin::Isdn, spanNo, setup.called, setup.calling);
     std::erase_if(c.routes, [](const OutboundRoute& r) { return !r.voip; });
     if (c.routes.empty()) {
-        GW_INFO("call=%llu no dial-peer for %s", static_cast<unsigned long long>(c.id), setup.called.c_str());
+        GW_CCAPI("call=%llu no dial-peer for %s", static_cast<unsigned long long>(c.id), setup.called.c_str());
         c.cause = 1;   // unallocated (unassigned) number
         feedIsdn(c, {isdn::IsdnEvent::DisconnectReq, 0, 1});
         return;
@@ -97,7 +97,7 @@ void CallManager::startSipAttempt(Call& c) {
     feedSip(c, in);
     if (c.pddMicros < 0)
         c.pddMicros = std::chrono::duration_cast<std::chrono::microseconds>(now_() - c.started).count();
-    GW_INFO("call=%llu INVITE %s via dial-peer %d (setup->invite %lld us)", static_cast<unsigned long long>(c.id),
+    GW_CCAPI("call=%llu INVITE %s via dial-peer %d (setup->invite %lld us)", static_cast<unsigned long long>(c.id),
             inv.requestUri.c_str(), r.peerTag, static_cast<long long>(c.pddMicros));
 }
 
@@ -154,7 +154,7 @@ void CallManager::onSipFailed(Call& c, int status) {
     bool definite = status == 486 || status == 600 || status == 603 || status == 487;
     bool stop = c.routeIndex == 0 || c.routes[c.routeIndex - 1].huntstop;
     if (!definite && !stop && c.routeIndex < c.routes.size() && !c.isdnDone) {
-        GW_INFO("call=%llu dial-peer %d failed with %d, hunting", static_cast<unsigned long long>(c.id),
+        GW_CCAPI("call=%llu dial-peer %d failed with %d, hunting", static_cast<unsigned long long>(c.id),
                 c.routes[c.routeIndex - 1].peerTag, status);
         c.huntPending = true;
         return;

@@ -20,7 +20,7 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
     c.sip = std::make_unique<sip::SipLeg>(c.id);
     c.sip->setDialogId(id);
     sipIndex_[id] = c.id;
-    GW_INFO("call=%llu INVITE %s from %s (%s)", static_cast<unsigned long long>(c.id), inv.requestUri.c_str(),
+    GW_CCAPI("call=%llu INVITE %s from %s (%s)", static_cast<unsigned long long>(c.id), inv.requestUri.c_str(),
             inv.fromUser.c_str(), inv.remoteHost.c_str());
     feedSip(c, {sip::SipEvent::InviteInd});
 
@@ -32,7 +32,7 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
     std::string err;
     auto offer = inv.sdp.empty() ? std::nullopt : sip::parseSdp(inv.sdp, err);
     if (!offer) {
-        GW_INFO("call=%llu no usable SDP offer (%s)", static_cast<unsigned long long>(c.id),
+        GW_CCAPI("call=%llu no usable SDP offer (%s)", static_cast<unsigned long long>(c.id),
                 inv.sdp.empty() ? "INVITE without SDP" : err.c_str());
         return rejectSip(c, 488, 65);
     }
@@ -49,7 +49,7 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
     auto codecs = sip::defaultCodecs(aLaw);
     sip::AnswerResult ans = sip::answerOffer(*offer, codecs, local);
     if (!ans.ok) {
-        GW_INFO("call=%llu SDP offer refused: %s", static_cast<unsigned long long>(c.id), ans.error.c_str());
+        GW_CCAPI("call=%llu SDP offer refused: %s", static_cast<unsigned long long>(c.id), ans.error.c_str());
         return rejectSip(c, 488, 65);
     }
     c.answerSdp = ans.sdp;
@@ -109,7 +109,7 @@ void CallManager::startIsdnAttempt(Call& c) {
         feedIsdn(c, in);
         if (c.isdnId) {
             c.isdnDone = false;
-            GW_INFO("call=%llu SETUP to %s on span %d channel %d via dial-peer %d",
+            GW_CCAPI("call=%llu SETUP to %s on span %d channel %d via dial-peer %d",
                     static_cast<unsigned long long>(c.id), r.called.c_str(), r.span, *channel, r.peerTag);
             onChannelKnown(c, *channel);
             return;

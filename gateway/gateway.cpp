@@ -5,6 +5,8 @@
 
 #include "dsp/media_engine.hpp"
 #include "gateway/dial_peer.hpp"
+#include "gateway/cli_paths.hpp"
+#include "gateway/cli_server.hpp"
 #include "gateway/engine_media_port.hpp"
 #include "isdn/pri_port.hpp"
 #include "kernel/span.hpp"
@@ -95,6 +97,7 @@ int Gateway::start() {
     refreshActiveCount();
     if (!openSip()) return 1;
     attachSpans();
+    if (!openCli()) return 1;
     GW_INFO("%s: SIP on %s:%d, %zu span(s); ready", running_.hostname.c_str(), sipRunning_.bindAddr.c_str(),
             sipRunning_.bindPort, spans_.size());
     return 0;
@@ -103,6 +106,7 @@ int Gateway::start() {
 int Gateway::run() {
     loop_->run();
     GW_INFO("stopping: clearing %zu call(s)", calls_->callCount());
+    cli_.reset();
     calls_->clearAll(16);
     if (calls_->callCount() > 0) {
         // Give the far ends a moment to answer DISCONNECT/BYE.
@@ -116,6 +120,25 @@ int Gateway::run() {
 // max-conn counts the calls each outbound peer carries now.
 void Gateway::refreshActiveCount() {
     router_->setActiveCount([this](int tag) { return calls_->activeOnPeer(tag); });
+}
+
+// Without --cli-socket a CLI that cannot be served (another gatewayd holds
+// the default socket) is a warning; with it, the daemon does not start.
+bool Gateway::openCli() {
+    if (options_.cliSocket == "none") return true;
+    std::string path = options_.cliSocket.empty() ? cli::defaultSocketPath() : options_.cliSocket;
+    std::string error;
+    cli_ = CliServer::open(*loop_, *this, path, error);
+    if (cli_) {
+        GW_INFO("CLI on %s", path.c_str());
+        return true;
+    }
+    if (options_.cliSocketGiven) {
+        std::fprintf(stderr, "gatewayd: cannot serve the CLI on %s: %s\n", path.c_str(), error.c_str());
+        return false;
+    }
+    GW_WARN("no CLI: %s (use --cli-socket PATH)", error.c_str());
+    return true;
 }
 
 } // namespace gw

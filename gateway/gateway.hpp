@@ -6,6 +6,7 @@
 
 #include "conf/config.hpp"
 #include "gateway/call_manager.hpp"
+#include "gateway/cli_runtime.hpp"
 #include "gateway/daemon.hpp"
 #include "gateway/log.hpp"
 #include "gateway/peer_router.hpp"
@@ -33,11 +34,12 @@ class SipPort;
 namespace gw {
 
 class EngineMediaPort;
+class CliServer;
 
-class Gateway {
+class Gateway final : public CliRuntime {
 public:
     Gateway(conf::Config config, DaemonOptions options);
-    ~Gateway();
+    ~Gateway() override;
     Gateway(const Gateway&) = delete;
     Gateway& operator=(const Gateway&) = delete;
 
@@ -48,33 +50,33 @@ public:
     int run();
 
     kernel::EventLoop& loop() { return *loop_; }
-    conf::Config& running() { return running_; }
-    const std::string& startupPath() const { return options_.configPath; }
-    CallManager& calls() { return *calls_; }
-    const CallManager& calls() const { return *calls_; }
-    PeerRouter& router() { return *router_; }
+    CallManager& callManager() { return *calls_; }
 
-    // The spans opened at start-up (by controller number).
+    // CliRuntime (gateway_status.cpp and gateway_apply.cpp)
+    conf::Config& running() override { return running_; }
+    std::string startupPath() const override { return options_.configPath; }
+    // Rebuilds the dial-peer table and applies controller shutdown; returns
+    // notes on what needs a restart.
+    std::vector<std::string> applyConfig(const conf::Config& before) override;
+    const route::DialPeerTable& dialPeers() const override { return router_->table(); }
+    int activeOnPeer(int tag) const override { return calls_->activeOnPeer(tag); }
+    std::vector<CallSummary> calls() const override { return calls_->activeCalls(); }
+    bool clearCall(CallId id, int cause) override { return calls_->clearCall(id, cause); }
+    std::vector<SpanStatus> spans() const override;
+    SipStatus sip() const override;
+    // `busyout controller`: new calls on the span refused (not saved).
+    bool setBusyout(int controller, bool on) override;
+    void setDebug(DebugCat cat, bool on) override;
+
+private:
     struct SpanRuntime {
         std::unique_ptr<kernel::Span> span;
         std::unique_ptr<isdn::PriPort> port;
     };
-    const std::map<int, SpanRuntime>& spans() const { return spans_; }
-
-    // After a configuration command: rebuild the dial-peer table, apply
-    // controller shutdown; returns notes on what needs a restart.
-    std::vector<std::string> applyConfig(const conf::Config& before);
-    // `busyout controller`: new calls on the span refused (runtime only).
-    bool setBusyout(int controller, bool on);
-    bool busyout(int controller) const { return busyout_.count(controller) != 0; }
-    void setDebug(DebugCat cat, bool on);
-    // The SIP port's bind as it runs (the configuration may say otherwise).
-    const conf::SipUa& sipRunning() const { return sipRunning_; }
-
-private:
     bool openSpans();
     bool openSip();
     void attachSpans();
+    bool openCli();
     void updateBlocked();
     void refreshActiveCount();
 
@@ -82,9 +84,9 @@ private:
     DaemonOptions options_;
     conf::SipUa sipRunning_;
     std::set<int> busyout_;
-    // Declaration order is destruction order in reverse: SIP goes first (its
-    // shutdown runs the loop and may still call the manager), then the call
-    // manager, media, spans, and the loop last.
+    // Declaration order is destruction order in reverse: the CLI goes first,
+    // then SIP (its shutdown runs the loop and may still call the manager),
+    // the call manager, media, spans, and the loop last.
     std::unique_ptr<kernel::EventLoop> loop_;
     std::map<int, SpanRuntime> spans_;
     std::unique_ptr<dsp::MediaEngine> engine_;
@@ -92,6 +94,7 @@ private:
     std::unique_ptr<PeerRouter> router_;
     std::unique_ptr<CallManager> calls_;
     std::unique_ptr<sip::SipPort> sipPort_;
+    std::unique_ptr<CliServer> cli_;
 };
 
 } // namespace gw

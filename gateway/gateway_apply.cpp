@@ -3,6 +3,7 @@
 // in progress keep the routes they copied when they started.
 #include "gateway/gateway.hpp"
 
+#include "gateway/cli_server.hpp"
 #include "gateway/dial_peer.hpp"
 #include "gateway/live_config.hpp"
 #include "isdn/pri_port.hpp"
@@ -43,6 +44,7 @@ void Gateway::setDebug(DebugCat cat, bool on) {
         for (auto& [n, rt] : spans_)
             if (rt.port) rt.port->setDebug(on);
     if (cat == DebugCat::SipMessages && sipPort_) sipPort_->setTrace(on);
+    if (!on && cli_) cli_->dropTraces(cat);
 }
 
 } // namespace gw

@@ -1,5 +1,6 @@
-// gatewayd: the SIP-ISDN PRI gateway daemon. Runs in the foreground and logs
-// to stderr; `--check` validates a configuration and exits.
+// gatewayd: the SIP-ISDN PRI gateway daemon. Runs in the foreground, logs to
+// stderr and serves the management CLI (gwctl) on a unix socket; `--check`
+// validates a configuration and exits.
 #include "conf/loader.hpp"
 #include "gateway/daemon.hpp"
 #include "gateway/log.hpp"
@@ -11,12 +12,16 @@
 namespace {
 
 void usage(FILE* to) {
-    std::fputs("usage: gatewayd [-c FILE] [--check] [--rtp-ports MIN-MAX] [-v|-q]\n"
-               "  -c FILE            configuration file (IOS-style commands); without it the\n"
-               "                     embedded default runs: a virtual E1 at /tmp/gateway/span0\n"
-               "                     and SIP on 127.0.0.1:5060\n"
+    std::fputs("usage: gatewayd [-c FILE] [--check] [--cli-socket PATH] [--rtp-ports MIN-MAX] [-v|-q]\n"
+               "  -c FILE            configuration file (IOS-style commands); `write memory` in\n"
+               "                     the CLI saves to it. Without it the embedded default runs:\n"
+               "                     a virtual E1 at /tmp/gateway/span0 and SIP on 127.0.0.1:5060\n"
                "  --check            validate the configuration and exit (0 = valid)\n"
                "  --print-default    print the embedded default configuration\n"
+               "  --cli-socket PATH  serve the management CLI (gwctl) on this unix socket\n"
+               "                     (mode 0660); default /run/gatewayd/cli.sock as root, else\n"
+               "                     $XDG_RUNTIME_DIR/gatewayd.sock or /tmp/gatewayd-UID.sock;\n"
+               "                     `none` serves no CLI\n"
                "  --rtp-ports A-B    RTP port range (default 16384-32767)\n"
                "  -v, -q             more (debug) or less (warnings only) logging\n",
                to);
@@ -31,6 +36,9 @@ int main(int argc, char** argv) {
         std::string a = argv[i];
         if ((a == "-c" || a == "--config") && i + 1 < argc) {
             opts.configPath = argv[++i];
+        } else if (a == "--cli-socket" && i + 1 < argc) {
+            opts.cliSocket = argv[++i];
+            opts.cliSocketGiven = true;
         } else if (a == "--check") {
             check = true;
         } else if (a == "--print-default") {

@@ -116,7 +116,7 @@ std::vector<IsdnCommand> IsdnLeg::handle(const IsdnInput& in) {
 
 void IsdnLeg::transition(IsdnState next, IsdnEvent why) {
     if (next == state_) return;
-    GW_INFO("call=%llu leg=isdn span=%d cr=0x%04x %s(%d) -> %s(%d) on %s",
+    GW_CCAPI("call=%llu leg=isdn span=%d cr=0x%04x %s(%d) -> %s(%d) on %s",
             static_cast<unsigned long long>(callId_), span_, callRef_, toString(state_),
             static_cast<int>(state_), toString(next), static_cast<int>(next), toString(why));
     state_ = next;

@@ -23,7 +23,7 @@ int priChannel(int encoded) { return encoded < 0 ? 0 : (encoded & 0xff); }
 void priMessage(struct pri*, char* text) noexcept {
     std::size_t n = std::strlen(text);
     while (n && text[n - 1] == '\n') --n;
-    GW_INFO("q931: %.*s", static_cast<int>(n), text);
+    logCat(DebugCat::IsdnQ931, LogLevel::Info, "q931: %.*s", static_cast<int>(n), text);
 }
 
 void priError(struct pri*, char* text) noexcept {

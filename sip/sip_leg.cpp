@@ -132,7 +132,7 @@ std::vector<SipCommand> SipLeg::handle(const SipInput& input) {
 
 void SipLeg::transition(SipState next, SipEvent why) {
     if (next == state_) return;
-    GW_INFO("call=%llu leg=sip dialog=%llu %s -> %s on %s", static_cast<unsigned long long>(callId_),
+    GW_CCAPI("call=%llu leg=sip dialog=%llu %s -> %s on %s", static_cast<unsigned long long>(callId_),
             static_cast<unsigned long long>(dialog_), toString(state_), toString(next), toString(why));
     state_ = next;
 }

@@ -32,7 +32,8 @@ void onTimerExpired(su_root_magic_t* magic, su_timer_t*, su_timer_arg_t*) noexce
 }
 
 // Sofia's own log lines (nta, tport, nua; more with NUA_DEBUG=9, message
-// dumps with TPORT_LOG=1) go to the gateway log, one entry per line.
+// dumps with TPORT_LOG=1 or `debug ccsip messages`) go to the gateway log,
+// one entry per line, as lines of the SIP debug category.
 void onSofiaLog(void*, char const* fmt, va_list ap) noexcept {
     thread_local std::string pending;
     char buf[1024];
@@ -40,7 +41,7 @@ void onSofiaLog(void*, char const* fmt, va_list ap) noexcept {
     if (n <= 0) return;
     pending.append(buf, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buf - 1));
     for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos; pending.erase(0, nl + 1))
-        if (nl > 0) GW_INFO("sofia: %.*s", static_cast<int>(nl), pending.c_str());
+        if (nl > 0) logCat(DebugCat::SipMessages, LogLevel::Info, "sofia: %.*s", static_cast<int>(nl), pending.c_str());
 }
 
 } // namespace

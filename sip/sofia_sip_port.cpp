@@ -9,6 +9,7 @@
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag.h>
+#include <sofia-sip/tport_tag.h>
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -106,6 +107,10 @@ std::unique_ptr<SofiaSipPort> SofiaSipPort::create(SofiaLoop& loop, SipPortListe
 }
 
 SofiaSipPort::~SofiaSipPort() { shutdown(); }
+
+void SofiaSipPort::setTrace(bool on) {
+    if (nua_) nua_set_params(nua_.get(), TPTAG_LOG(on ? 1 : 0), TAG_END());
+}
 
 void SofiaSipPort::onNuaEvent(nua_event_t event, int status, const char* phrase,
                               nua_handle_t* nh, const sip_t* sip, tagi_t tags[]) noexcept {

@@ -63,6 +63,9 @@ public:
     // Frees the dialog now if it has ended, else ends it (BYE, CANCEL or 500
     // as its state calls for) and frees it when nua reports it terminated.
     void release(SipDialogId id) override;
+    // tport's message log (TPTAG_LOG): each message sent and received goes to
+    // Sofia's log, which the loop forwards to the gateway log.
+    void setTrace(bool on) override;
 
     // Dialogs whose nua handle still exists (released ones included).
     std::size_t dialogCount() const { return dialogs_.size(); }
