@@ -51,12 +51,15 @@ $(BUILD)/asan/%.o: %.cpp
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS) -O1 $(ASANFLAGS) $(DEPFLAGS) -c $< -o $@
 
+# $(1): the *_main.cpp, $(2): the binary's name; LDLIBS_<name> adds libraries
+# for that binary alone (GNU readline for gwctl).
+LDLIBS_gwctl = -lreadline
 define main_rule
-$(BUILD)/bin/$(patsubst %_main.cpp,%,$(notdir $(1))): $(BUILD)/obj/$(1:.cpp=.o) $(BUILD)/libgw.a
+$(BUILD)/bin/$(2): $(BUILD)/obj/$(1:.cpp=.o) $(BUILD)/libgw.a
 	@mkdir -p $$(@D)
-	$$(CXX) $$(CXXFLAGS) $$^ $$(LDLIBS) -o $$@
+	$$(CXX) $$(CXXFLAGS) $$^ $$(LDLIBS) $$(LDLIBS_$(2)) -o $$@
 endef
-$(foreach m,$(MAIN_SRCS) $(BENCH_SRCS),$(eval $(call main_rule,$(m))))
+$(foreach m,$(MAIN_SRCS) $(BENCH_SRCS),$(eval $(call main_rule,$(m),$(patsubst %_main.cpp,%,$(notdir $(m))))))
 
 $(BUILD)/bin/unit_tests: $(UNIT_SRCS:%.cpp=$(BUILD)/asan/%.o) $(BUILD)/libgw-asan.a
 	@mkdir -p $(@D)

@@ -28,7 +28,7 @@ conf::SwitchType switchTypeOf(const conf::Config& config, const conf::Controller
 } // namespace
 
 Gateway::Gateway(conf::Config config, DaemonOptions options)
-    : running_(std::move(config)), options_(std::move(options)), sipRunning_(running_.sipUa) {}
+    : running_(std::move(config)), booted_(running_), options_(std::move(options)) {}
 
 Gateway::~Gateway() = default;
 
@@ -59,8 +59,8 @@ bool Gateway::openSpans() {
 
 bool Gateway::openSip() {
     sip::SipPortSettings sipCfg;
-    sipCfg.bindAddr = sipRunning_.bindAddr;
-    sipCfg.port = sipRunning_.bindPort;
+    sipCfg.bindAddr = booted_.sipUa.bindAddr;
+    sipCfg.port = booted_.sipUa.bindPort;
     std::string error;
     sipPort_ = sip::openSipPort(*loop_, *calls_, sipCfg, error);
     if (!sipPort_) {
@@ -68,7 +68,7 @@ bool Gateway::openSip() {
         return false;
     }
     calls_->setSipPort(*sipPort_);
-    calls_->setSipIdentity(sipRunning_.bindAddr, sipRunning_.bindPort);
+    calls_->setSipIdentity(booted_.sipUa.bindAddr, booted_.sipUa.bindPort);
     return true;
 }
 
@@ -90,7 +90,7 @@ void Gateway::attachSpans() {
 int Gateway::start() {
     loop_ = sip::makeSignallingLoop(true);
     if (!openSpans()) return 1;
-    engine_ = std::make_unique<dsp::MediaEngine>(sipRunning_.bindAddr, options_.rtpPortMin, options_.rtpPortMax);
+    engine_ = std::make_unique<dsp::MediaEngine>(booted_.sipUa.bindAddr, options_.rtpPortMin, options_.rtpPortMax);
     media_ = std::make_unique<EngineMediaPort>(*engine_);
     router_ = std::make_unique<PeerRouter>(route::DialPeerTable::build(running_));
     calls_ = std::make_unique<CallManager>(*media_, *router_, &steadyNow);
@@ -98,8 +98,8 @@ int Gateway::start() {
     if (!openSip()) return 1;
     attachSpans();
     if (!openCli()) return 1;
-    GW_INFO("%s: SIP on %s:%d, %zu span(s); ready", running_.hostname.c_str(), sipRunning_.bindAddr.c_str(),
-            sipRunning_.bindPort, spans_.size());
+    GW_INFO("%s: SIP on %s:%d, %zu span(s); ready", running_.hostname.c_str(), booted_.sipUa.bindAddr.c_str(),
+            booted_.sipUa.bindPort, spans_.size());
     return 0;
 }
 

@@ -81,8 +81,8 @@ private:
     void refreshActiveCount();
 
     conf::Config running_;
+    const conf::Config booted_;        // what the spans and SIP were started with
     DaemonOptions options_;
-    conf::SipUa sipRunning_;
     std::set<int> busyout_;
     // Declaration order is destruction order in reverse: the CLI goes first,
     // then SIP (its shutdown runs the loop and may still call the manager),

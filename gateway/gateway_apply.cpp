@@ -9,6 +9,8 @@
 #include "isdn/pri_port.hpp"
 #include "sip/sip_port.hpp"
 
+#include <algorithm>
+
 namespace gw {
 
 std::vector<std::string> Gateway::applyConfig(const conf::Config& before) {
@@ -21,7 +23,13 @@ std::vector<std::string> Gateway::applyConfig(const conf::Config& before) {
     updateBlocked();
     std::set<int> open;
     for (const auto& [n, rt] : spans_) open.insert(n);
-    return restartNotes(before, running_, open);
+    // Notes on what this command changed and what now differs from what runs
+    // (setting a value back to the one running needs no restart).
+    std::vector<std::string> notes;
+    std::vector<std::string> pending = restartNotes(booted_, running_, open);
+    for (auto& n : restartNotes(before, running_, open))
+        if (std::find(pending.begin(), pending.end(), n) != pending.end()) notes.push_back(std::move(n));
+    return notes;
 }
 
 void Gateway::updateBlocked() {

@@ -66,8 +66,8 @@ std::vector<SpanStatus> Gateway::spans() const {
 
 SipStatus Gateway::sip() const {
     SipStatus s;
-    s.bindAddr = sipRunning_.bindAddr;
-    s.port = sipRunning_.bindPort;
+    s.bindAddr = booted_.sipUa.bindAddr;
+    s.port = booted_.sipUa.bindPort;
     if (running_.sipUa.sipServer) s.sipServer = conf::formatTarget(*running_.sipUa.sipServer);
     return s;
 }
