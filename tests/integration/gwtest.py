@@ -61,13 +61,36 @@ class Gateway:
             f.write(extra_cfg)
             f.write(peers_cfg)
         self.log_path = os.path.join(self.dir, "gatewayd.log")
-        self.log = open(self.log_path, "w")
+        self.cli_socket = os.path.join(self.dir, "cli.sock")
         rtp = free_port(even=True)
-        self.proc = subprocess.Popen([os.path.join(BIN, "gatewayd"), "-c", self.cfg,
-                                      "--rtp-ports", "%d-%d" % (rtp, rtp + 200)] + (args or []),
+        self.args = ["-c", self.cfg, "--rtp-ports", "%d-%d" % (rtp, rtp + 200),
+                     "--cli-socket", self.cli_socket] + (args or [])
+        open(self.log_path, "w").close()
+        self._start()
+
+    def _start(self):
+        started = self.text().count("; ready")
+        self.log = open(self.log_path, "a")
+        self.proc = subprocess.Popen([os.path.join(BIN, "gatewayd")] + self.args,
                                      stdout=self.log, stderr=subprocess.STDOUT)
-        wait_for(lambda: "ready" in self.text() or self.proc.poll() is not None, 10, "gatewayd ready")
+        wait_for(lambda: self.text().count("; ready") > started or self.proc.poll() is not None, 10,
+                 "gatewayd ready")
         check(self.proc.poll() is None, "gatewayd exited at start:\n" + self.text())
+
+    def restart(self):
+        """Stops gatewayd (SIGINT) and starts it again on the same files."""
+        rc = self.stop()
+        check(rc == 0, "gatewayd exit status %s after SIGINT" % rc)
+        self._start()
+
+    def gwctl(self, *commands, stdin=None):
+        """Runs gwctl -c COMMAND... (or a script on stdin); (status, stdout, stderr)."""
+        args = [os.path.join(BIN, "gwctl"), "--socket", self.cli_socket]
+        for c in commands:
+            args += ["-c", c]
+        p = subprocess.run(args, input=stdin if stdin is not None else "", capture_output=True, text=True,
+                           timeout=20)
+        return p.returncode, p.stdout, p.stderr
 
     def text(self):
         with open(self.log_path) as f:
@@ -95,10 +118,10 @@ class Gateway:
 class Pbx:
     """pbxsim on the far end of the gateway's span; collects its JSON lines."""
 
-    def __init__(self, gw, args):
+    def __init__(self, gw, args, span=None):
         self.out_path = os.path.join(gw.dir, "pbxsim-%d.out" % time.monotonic_ns())
         self.err_path = self.out_path + ".err"
-        self.proc = subprocess.Popen([os.path.join(BIN, "pbxsim"), "--span", gw.span] + args,
+        self.proc = subprocess.Popen([os.path.join(BIN, "pbxsim"), "--span", span or gw.span] + args,
                                      stdout=open(self.out_path, "w"), stderr=open(self.err_path, "w"))
 
     def wait(self, timeout=60):

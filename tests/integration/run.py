@@ -2,13 +2,17 @@
 on the far end of a virtual E1) and SIPp phones on 127.0.0.1.
 Usage: run.py [-k SUBSTRING] (run the tests whose name contains SUBSTRING)."""
 import os
+import re
+import shutil
+import socket
 import subprocess
 import sys
 import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gwtest import BIN, Failure, Gateway, Pbx, Sipp, check, free_port, idle_channels, messages  # noqa: E402
+from gwtest import (BIN, Failure, Gateway, Pbx, Sipp, check, free_port, idle_channels, messages,  # noqa: E402
+                    wait_for)
 
 TESTS = []
 
@@ -213,6 +217,177 @@ def bad_input_gives_clear_errors():
     rc, out = run_gatewayd(["-c", good])
     s.close()
     check(rc != 0 and str(busy) in out and "Segmentation" not in out, "SIP port in use: rc=%d %s" % (rc, out))
+
+
+# ---- management CLI (gwctl) ----
+
+def gwctl_ok(gw, *commands):
+    rc, out, err = gw.gwctl(*commands)
+    check(rc == 0, "gwctl %s: status %d\n%s%s" % (list(commands), rc, out, err))
+    return out
+
+
+def wait_call_active(gw, called, timeout=10):
+    wait_for(lambda: re.search(r"^\S+\s+isdn\s+%s\s.*Active" % called,
+                               gw.gwctl("show call active voice brief")[1], re.M), timeout,
+             "call to %s active in 'show call active voice brief'" % called)
+
+
+@test
+def cli_dial_peer_change_applies_to_new_calls_only():
+    """With a call up through dial-peer 100 (SIPp A), gwctl moves 5552...
+    to dial-peer 101 (SIPp B) and shuts 100 down: a new call takes 101 while
+    the first call continues and both end normally (cause 16)."""
+    span1 = None
+
+    def body(gw, procs):
+        phone_a = Sipp(gw, "uas_answer.xml", port_a, {"codec": 8, "ring_ms": 0})
+        phone_b = Sipp(gw, "uas_answer.xml", port_b, {"codec": 8, "ring_ms": 0})
+        procs += [phone_a, phone_b]
+        first = Pbx(gw, ["call", "--to", "5552000", "--talk", "6"])
+        procs.append(first)
+        wait_call_active(gw, "5552000")
+        brief = gwctl_ok(gw, "show call active voice brief")
+        check(re.search(r"^\S+\s+isdn\s+5552000\s+1000\s+100\s+0:\d+\s+Active", brief, re.M),
+              "brief listing:\n" + brief)
+        out = gwctl_ok(gw, "conf t", "dial-peer voice 101 voip", "destination-pattern 5552...",
+                       "session target ipv4:127.0.0.1:%d" % port_b, "codec g711alaw",
+                       "dial-peer voice 100 voip", "shutdown", "end", "show dial-peer voice summary")
+        check(re.search(r"^100\s+voip\s+down", out, re.M) and re.search(r"^101\s+voip\s+up\s+up", out, re.M),
+              "summary after the change:\n" + out)
+        second = Pbx(gw, ["call", "--to", "5552001", "--talk", "1"], span=span1)
+        procs.append(second)
+        check(second.wait() == 0, "second call failed:\n" + second.err())
+        check(phone_b.wait() == 0, "SIPp B failed:\n" + phone_b.errors())
+        check(first.proc.poll() is None, "the first call ended before the second")
+        check(first.wait() == 0, "first call failed:\n" + first.err())
+        check(phone_a.wait() == 0, "SIPp A failed:\n" + phone_a.errors())
+        for call in (first.calls()[0], second.calls()[0]):
+            check(messages(call) == PBX_CALLER_SEQ + WE_CLEAR, "Q.931 sequence: %s" % messages(call))
+            check(call["cause"] == 16, "cause %s" % call["cause"])
+        log = gw.text()
+        check("INVITE sip:5552000@127.0.0.1:%d via dial-peer 100" % port_a in log, "first call not via 100")
+        check("INVITE sip:5552001@127.0.0.1:%d via dial-peer 101" % port_b in log, "second call not via 101")
+    port_a, port_b = free_port(), free_port()
+    import tempfile
+    span_dir = tempfile.mkdtemp(prefix="gwspan1-")
+    span1 = os.path.join(span_dir, "span1")
+    extra = "controller e1 1\n pri-group timeslots 1-31\n isdn switch-type primary-net5\n source virtual %s\n" % span1
+    try:
+        with_gateway(POTS + voip_peer(100, "5552...", port_a, "g711alaw"), body, extra_cfg=extra)
+    finally:
+        shutil.rmtree(span_dir, ignore_errors=True)
+
+
+@test
+def cli_write_memory_survives_a_restart():
+    def body(gw, procs):
+        gwctl_ok(gw, "configure terminal", "dial-peer voice 7 voip", "preference 2", "destination-pattern 5557...",
+                 "session target ipv4:127.0.0.1:5999", "exit", "voice translation-rule 3", "rule 1 /^9/ //", "end")
+        before = gwctl_ok(gw, "show running-config")
+        out = gwctl_ok(gw, "write memory")
+        check("[OK]" in out, "write memory said:\n" + out)
+        check(os.path.exists(gw.cfg + ".bak"), "no backup of the previous startup-config")
+        gw.restart()
+        after = gwctl_ok(gw, "show running-config")
+        check(after == before, "running-config after restart differs:\n%s\n---\n%s" % (before, after))
+        check(gwctl_ok(gw, "show startup-config").split("\n", 1)[1] == open(gw.cfg).read(),
+              "show startup-config is not the file")
+    with_gateway(POTS, body)
+
+
+@test
+def cli_hunts_to_the_second_peer_on_503():
+    """Dial-peer 100 (preference 1) answers 503, 101 (preference 2) answers:
+    the call completes through 101; `debug voip ccapi` shows the hunt in
+    the session that asked for it."""
+    def body(gw, procs):
+        out = gwctl_ok(gw, "show dial-peer match 5552000")
+        check(out.index("candidate 1") < out.index("candidate 2") and
+              re.search(r"\* dial-peer 100 voip: candidate 1", out), "match order:\n" + out)
+        tap = socket.socket(socket.AF_UNIX)
+        tap.connect(gw.cli_socket)
+        tap.sendall(b"x debug voip ccapi\n")
+        rejecting = Sipp(gw, "uas_reject.xml", port_a, {"status": 503, "reason": "Service Unavailable"})
+        answering = Sipp(gw, "uas_answer.xml", port_b, {"codec": 8, "ring_ms": 0})
+        procs += [rejecting, answering]
+        pbx = Pbx(gw, ["call", "--to", "5552000", "--talk", "0.5"])
+        procs.append(pbx)
+        check(pbx.wait() == 0, "pbxsim call failed:\n" + pbx.err())
+        check(answering.wait() == 0, "SIPp answering failed:\n" + answering.errors())
+        check(rejecting.wait() == 0, "SIPp 503 failed:\n" + rejecting.errors())
+        call = pbx.calls()[0]
+        check(messages(call) == PBX_CALLER_SEQ + WE_CLEAR and call["cause"] == 16, "call: %s" % call)
+        traces = b""
+        tap.settimeout(2)
+        while b"dial-peer 100 failed with 503, hunting" not in traces:
+            chunk = tap.recv(65536)
+            check(chunk, "trace session closed; got:\n" + traces.decode())
+            traces += chunk
+        check(b"\nd " in traces and b"via dial-peer 101" in traces, "traces:\n" + traces.decode())
+        tap.close()
+        gwctl_ok(gw, "undebug all")
+    port_a, port_b = free_port(), free_port()
+    peers = (voip_peer(100, "5552...", port_a) + " preference 1\n" +
+             voip_peer(101, "5552...", port_b, "g711alaw") + " preference 2\n")
+    with_gateway(POTS + peers, body)
+
+
+@test
+def cli_failed_write_keeps_the_startup_config():
+    def body(gw, procs):
+        original = open(gw.cfg).read()
+        gwctl_ok(gw, "conf t", "hostname changed", "end")
+        os.makedirs(gw.cfg + ".tmp/blocker")   # the temporary file cannot be created
+        rc, out, err = gw.gwctl("write memory")
+        check(rc != 0 and "% Error writing startup-config" in err and "gw.cfg.tmp" in err,
+              "failed write: rc=%d\n%s%s" % (rc, out, err))
+        check(open(gw.cfg).read() == original, "startup-config changed by a failed write")
+        check("hostname gw\n" in gwctl_ok(gw, "show startup-config"), "show startup-config changed")
+        check("hostname changed" in gwctl_ok(gw, "show running-config"), "running-config lost the change")
+        shutil.rmtree(gw.cfg + ".tmp")
+        gwctl_ok(gw, "write memory")
+        check("hostname changed" in open(gw.cfg).read(), "second write did not land")
+        check(open(gw.cfg + ".bak").read() == original, "backup is not the previous startup-config")
+    with_gateway(POTS, body)
+
+
+@test
+def cli_show_test_and_errors():
+    def body(gw, procs):
+        out = gwctl_ok(gw, "sh dial-p match 5551234 calling 1000")
+        check("outbound * dial-peer 10 pots: candidate 1" in out and "sends called 5551234" in out, out)
+        out = gwctl_ok(gw, "test voice translation-rule 5 5551234")
+        check("Matched with rule 1" in out and "Translated number: 91234" in out, out)
+        rc, out, err = gw.gwctl("show dial-peer voice summary", "show dail-peer voice", "show isdn status")
+        check(rc != 0, "a bad command did not fail gwctl")
+        check("gw#show dail-peer voice\n" + " " * 8 + "^\n% Invalid input detected at '^' marker." in err,
+              "caret:\n" + err)
+        check("DEST-PATTERN" in out and "Layer 2 Status" in out, "the other commands did not run:\n" + out)
+        out = gwctl_ok(gw, "conf t", "dial-peer voice 7 voip", "preference 2", "end", "show dial-peer voice 7")
+        check("preference = 2" in out, out)
+        rc, out, err = gw.gwctl(stdin="conf t\ndial-peer voice 8 pots\nport 0\nend\nshow run\nshow ?\n")
+        check(rc == 0 and "dial-peer voice 8 pots\n port 0" in out and "running-config" in out, out + err)
+        rc, out, err = gw.gwctl(stdin="show calls\n")
+        check(rc != 0, "stdin script with a bad line exited 0")
+        rc, out, err = subprocess.run([os.path.join(BIN, "gwctl"), "--socket", gw.dir + "/none.sock", "-c", "show run"],
+                                      capture_output=True, text=True).returncode, "", ""
+        check(rc != 0, "gwctl without a daemon exited 0")
+    extra = "voice translation-rule 5\n rule 1 /^555/ /9/\n"
+    with_gateway(POTS, body, extra_cfg=extra)
+
+
+@test
+def cli_busyout_refuses_new_calls_on_the_controller():
+    def body(gw, procs):
+        out = gwctl_ok(gw, "busyout controller e1 0", "show controllers e1 0")
+        check("busyout" in out, out)
+        pbx = Pbx(gw, ["call", "--to", "5552000", "--expect", "cause=34"])
+        procs.append(pbx)
+        check(pbx.wait() == 0, "pbxsim did not see cause 34:\n" + pbx.err())
+        gwctl_ok(gw, "no busyout controller e1 0")
+        check("busyout" not in gwctl_ok(gw, "show controllers e1 0"), "busyout still shown")
+    with_gateway(POTS + voip_peer(100, "5552...", free_port()), body)
 
 
 def main():
