@@ -1,5 +1,8 @@
-// The line protocol between gwctl and gatewayd on the CLI unix socket. Every
-// line is one tag character, a space, then text; lines end with '\n'.
+// The line protocol between gwctl and gatewayd on the CLI unix socket: one
+// tag character, a space, then text, per '\n'-terminated line; requests from
+// the client, output lines and one end line per request from the server.
+#pragma once
+
 //   client -> server   "x LINE"  run a command     "? LINE"  help for a partial line
 //                      "t LINE"  TAB: the words that complete the last word of LINE
 //   server -> client   "o TEXT"  a line of output  "c WORD"  a completion
@@ -7,7 +10,6 @@
 //                      ". ok PROMPT" | ". error PROMPT" | ". bye"  end of a reply
 // On connect the server sends ". ok PROMPT" first; each request gets exactly
 // one end line. Lines longer than kMaxLine are refused.
-#pragma once
 
 #include <cstddef>
 #include <optional>

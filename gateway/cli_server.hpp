@@ -1,8 +1,6 @@
 // CliServer: the management CLI on a unix stream socket (mode 0660, never a
-// network port), watched by the signalling loop. Each connection is one
-// CliSession speaking the line protocol of cli_protocol.hpp; reads and
-// writes are non-blocking, partial lines are buffered, and debug traces from
-// the log tap are queued (any thread) and sent to the sessions that asked.
+// network port), watched by the signalling loop: one CliSession per client,
+// non-blocking reads and writes, debug traces queued from the log tap.
 #pragma once
 
 #include "gateway/cli_runtime.hpp"
