@@ -23,11 +23,12 @@ std::string pad(std::string s, std::size_t width) {
     return s + " ";
 }
 
-bool peerOperational(const conf::DialPeer& p, const CliRuntime& rt, const std::vector<SpanStatus>& spans) {
+// Up when it could carry a call now: not shut down, a usable session
+// target (voip) or a running controller that is neither shut nor busied out (pots).
+bool peerOperational(const conf::DialPeer& p, const std::vector<SpanStatus>& spans) {
     if (p.shutdown) return false;
     if (p.kind == conf::PeerKind::Voip)
         return p.target.kind == conf::TargetKind::Ipv4 || p.target.kind == conf::TargetKind::Dns;
-    (void)rt;
     for (const auto& s : spans)
         if (p.port && s.number == *p.port) return s.running && !s.shutdown && !s.busyout;
     return false;
@@ -45,7 +46,7 @@ void describePeer(const conf::DialPeer& p, const CliRuntime& rt, const std::vect
     r.add("        tag = " + std::to_string(p.tag) + ", type = " + (voip ? "voip" : "pots") +
           ", description = " + quoted(p.description) + ",");
     r.add("        admin state is " + std::string(p.shutdown ? "down" : "up") + ", operation state is " +
-          (peerOperational(p, rt, spans) ? "up" : "down") + ",");
+          (peerOperational(p, spans) ? "up" : "down") + ",");
     r.add("        destination-pattern = " + quoted(p.destinationPattern) + ", incoming called-number = " +
           quoted(p.incomingCalledNumber) + ", answer-address = " + quoted(p.answerAddress) + ",");
     r.add("        preference = " + std::to_string(p.preference) + ", huntstop = " +
@@ -137,7 +138,7 @@ void execShowDialPeerSummary(ExecCall& c) {
         bool voip = p.kind == conf::PeerKind::Voip;
         std::string max = p.maxConn ? std::to_string(*p.maxConn) : "-";
         c.reply.add(pad(std::to_string(tag), 10) + pad(voip ? "voip" : "pots", 5) + pad(p.shutdown ? "down" : "up", 5) +
-                    pad(peerOperational(p, c.rt, spans) ? "up" : "down", 4) + pad(p.prefix, 8) +
+                    pad(peerOperational(p, spans) ? "up" : "down", 4) + pad(p.prefix, 8) +
                     pad(p.destinationPattern, 20) + pad(std::to_string(p.preference), 4) +
                     pad(p.huntstop ? "stop" : "", 4) + pad(voip ? conf::formatTarget(p.target) : "", 24) +
                     pad(!voip && p.port ? std::to_string(*p.port) : "", 4) +
