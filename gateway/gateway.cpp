@@ -77,8 +77,9 @@ void Gateway::attachSpans() {
         const conf::Controller& ctl = running_.controllers.at(number);
         conf::IsdnSide side = ctl.side.value_or(conf::IsdnSide::User);
         conf::SwitchType sw = switchTypeOf(running_, ctl);
-        rt.port = std::make_unique<isdn::PriPort>(*loop_, *calls_, number, rt.span->dchannelFd(), side, sw,
-                                                  rt.span->shape().law);
+        kernel::Span* span = rt.span.get();
+        rt.port = std::make_unique<isdn::PriPort>(*loop_, *calls_, number, span->dchannelFd(), side, sw,
+                                                  span->shape().law, [span] { return !span->inAlarm(); });
         media_->addSpan(number, *rt.span);
         calls_->attachSpan(number, *rt.port, rt.span->shape().law, side == conf::IsdnSide::Network,
                            rt.span->shape().bearers);

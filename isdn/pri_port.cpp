@@ -12,6 +12,7 @@ extern "C" {
 #include <atomic>
 #include <cstring>
 #include <sys/time.h>
+#include <unistd.h>
 
 namespace gw::isdn {
 namespace {
@@ -49,25 +50,66 @@ int toPriSwitch(conf::SwitchType t) {
 const char* PriPort::switchTypeName(conf::SwitchType t) { return pri_switch2str(toPriSwitch(t)); }
 
 PriPort::PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int span, int dchannelFd,
-                 conf::IsdnSide side, conf::SwitchType switchType, kernel::Law law)
-    : loop_(loop), listener_(listener), span_(span), fd_(dchannelFd), law_(law) {
+                 conf::IsdnSide side, conf::SwitchType switchType, kernel::Law law,
+                 std::function<bool()> lineUp)
+    : loop_(loop), listener_(listener), span_(span), fd_(dchannelFd), law_(law),
+      node_(side == conf::IsdnSide::Network ? PRI_NETWORK : PRI_CPE), switchType_(toPriSwitch(switchType)),
+      lineUp_(std::move(lineUp)) {
     static bool hooked = [] {
         pri_set_message(priMessage);
         pri_set_error(priError);
         return true;
     }();
     (void)hooked;
-    int node = side == conf::IsdnSide::Network ? PRI_NETWORK : PRI_CPE;
-    pri_ = pri_new(fd_, node, toPriSwitch(switchType));
-    if (!pri_) return;
+    loop_.watchFd(fd_, [this] { onReadable(); });
+    if (!lineUp_) {
+        startLink();
+        return;
+    }
+    watchLine();
+}
+
+// Layer 2 starts with layer 1. A Q.921 link left retrying SABME through a
+// long alarm re-establishes itself just after the far end comes up, and
+// that re-establishment discards the first SETUP (Q.921 §5.5.3). So each
+// time the line comes back, libpri starts afresh. libpri 1.6 cannot free a
+// control block; the previous one (a few KB) is left behind unused.
+void PriPort::watchLine() {
+    bool up = lineUp_();
+    if (up && !lineWasUp_) {
+        if (pri_) {
+            GW_INFO("span=%d line back up: restarting layer 2", span_);
+            if (up_) {
+                up_ = false;
+                listener_.onDchannel(span_, false);
+            }
+            for (const auto& [id, rec] : calls_)
+                loop_.startTimer(std::chrono::milliseconds(0), [this, id = id] { listener_.onReleased(id, 38); });
+            calls_.clear();
+        }
+        startLink();
+    }
+    lineWasUp_ = up;
+    lineTimer_ = loop_.startTimer(std::chrono::milliseconds(100), [this] { watchLine(); });
+}
+
+void PriPort::startLink() {
+    if (timer_) loop_.cancelTimer(timer_);
+    timer_ = 0;
+    pri_ = pri_new(fd_, node_, switchType_);
+    if (!pri_) {
+        GW_ERROR("span=%d libpri could not start on the D-channel", span_);
+        return;
+    }
     pri_set_userdata(pri_, this);
     pri_connect_ack_enable(pri_, 1);
     pri_hangup_fix_enable(pri_, 1);   // Q.931 §5.3.2 a) clearing, not the legacy one
-    loop_.watchFd(fd_, [this] { onReadable(); });
+    setDebug(debug_);
     reschedule();
 }
 
 PriPort::~PriPort() {
+    if (lineTimer_) loop_.cancelTimer(lineTimer_);
     if (timer_) loop_.cancelTimer(timer_);
     loop_.unwatchFd(fd_);
     if (pri_) {
@@ -79,11 +121,17 @@ PriPort::~PriPort() {
 }
 
 void PriPort::setDebug(bool on) {
+    debug_ = on;
     if (pri_) pri_set_debug(pri_, on ? (PRI_DEBUG_Q931_DUMP | PRI_DEBUG_Q931_ANOMALY) : 0);
 }
 
 void PriPort::onReadable() {
-    if (!pri_) return;
+    if (!pri_) {
+        char drop[512];
+        while (::read(fd_, drop, sizeof drop) > 0) {
+        }
+        return;
+    }
     if (pri_event* e = pri_check_event(pri_)) dispatch(e);
     reschedule();
 }
@@ -91,6 +139,7 @@ void PriPort::onReadable() {
 void PriPort::reschedule() {
     if (timer_) loop_.cancelTimer(timer_);
     timer_ = 0;
+    if (!pri_) return;
     struct timeval* next = pri_schedule_next(pri_);
     if (!next) return;
     struct timeval now;

@@ -8,6 +8,7 @@
 #include "kernel/event_loop.hpp"
 #include "kernel/span.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -18,8 +19,11 @@ namespace gw::isdn {
 
 class PriPort : public IsdnPort {
 public:
+    // `lineUp` tells whether layer 1 is up (no alarm); libpri is started
+    // when it comes up and started afresh each time it comes back.
     PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int span, int dchannelFd,
-            conf::IsdnSide side, conf::SwitchType switchType, kernel::Law law);
+            conf::IsdnSide side, conf::SwitchType switchType, kernel::Law law,
+            std::function<bool()> lineUp = {});
     ~PriPort() override;
     PriPort(const PriPort&) = delete;
     PriPort& operator=(const PriPort&) = delete;
@@ -45,6 +49,8 @@ private:
         bool progressed = false;   // left Call Initiated / Call Present
     };
     void onReadable();
+    void startLink();
+    void watchLine();
     void reschedule();
     void dispatch(void* ev);
     void onRing(void* ev);
@@ -59,6 +65,12 @@ private:
     int fd_;
     kernel::Law law_;
     struct pri* pri_ = nullptr;
+    int node_;
+    int switchType_;
+    bool debug_ = false;
+    std::function<bool()> lineUp_;
+    bool lineWasUp_ = false;
+    kernel::TimerId lineTimer_ = 0;
     bool up_ = false;
     kernel::TimerId timer_ = 0;
     std::map<IsdnCallId, CallRec> calls_;

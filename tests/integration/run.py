@@ -396,6 +396,22 @@ def cli_busyout_refuses_new_calls_on_the_controller():
     with_gateway(POTS + voip_peer(100, "5552...", free_port()), body)
 
 
+@test
+def first_call_after_a_long_alarm_is_answered():
+    """The span sits in alarm past N200 x T200 before the PBX attaches; the
+    first SETUP must not be lost to a layer-2 re-establishment."""
+    def body(gw, procs):
+        phone = Sipp(gw, "uas_answer.xml", port, {"codec": 8, "ring_ms": 0})
+        procs.append(phone)
+        time.sleep(4)
+        pbx = Pbx(gw, ["call", "--to", "5552000", "--talk", "0.2"])
+        procs.append(pbx)
+        check(pbx.wait() == 0, "first call after the alarm failed:\n" + pbx.err())
+        check(phone.wait() == 0, "SIPp phone scenario failed:\n" + phone.errors())
+    port = free_port()
+    with_gateway(POTS + voip_peer(100, "5552...", port), body)
+
+
 def main():
     only = sys.argv[sys.argv.index("-k") + 1] if "-k" in sys.argv else ""
     failed = []
