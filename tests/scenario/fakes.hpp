@@ -89,6 +89,33 @@ inline std::string sdpFor(int port, int pt) {
            " RTP/AVP " + std::to_string(pt) + " 101\r\na=rtpmap:101 telephone-event/8000\r\n";
 }
 
+// A SETUP from the PBX for `called` on B-channel `channel` (exclusive).
+inline isdn::SetupInfo setupFor(const std::string& called, int channel) {
+    isdn::SetupInfo s;
+    s.called = called;
+    s.calling = "1000";
+    s.channel = channel;
+    s.exclusive = true;
+    return s;
+}
+
+inline sip::Response rsp(int status, std::string sdp = "") {
+    sip::Response r;
+    r.status = status;
+    r.sdp = std::move(sdp);
+    return r;
+}
+
+// An INVITE from a phone (2000) to `user` with `sdp` as the offer.
+inline sip::IncomingInvite inviteFor(const std::string& user, std::string sdp) {
+    sip::IncomingInvite inv;
+    inv.requestUser = user;
+    inv.requestUri = "sip:" + user + "@127.0.0.1";
+    inv.fromUser = "2000";
+    inv.sdp = std::move(sdp);
+    return inv;
+}
+
 // A gateway core with one E1 span (user side) and fakes around it.
 struct Harness {
     FakeIsdnPort isdnPort;

@@ -8,35 +8,6 @@ using namespace gw;
 using namespace gw::test;
 using Lines = std::vector<std::string>;
 
-namespace {
-
-isdn::SetupInfo setupFor(const std::string& called, int channel) {
-    isdn::SetupInfo s;
-    s.called = called;
-    s.calling = "1000";
-    s.channel = channel;
-    s.exclusive = true;
-    return s;
-}
-
-sip::Response rsp(int status, std::string sdp = "") {
-    sip::Response r;
-    r.status = status;
-    r.sdp = std::move(sdp);
-    return r;
-}
-
-sip::IncomingInvite inviteFor(const std::string& user, std::string sdp) {
-    sip::IncomingInvite inv;
-    inv.requestUser = user;
-    inv.requestUri = "sip:" + user + "@127.0.0.1";
-    inv.fromUser = "2000";
-    inv.sdp = std::move(sdp);
-    return inv;
-}
-
-} // namespace
-
 BOOST_AUTO_TEST_SUITE(calls)
 
 BOOST_AUTO_TEST_CASE(pbx_to_sip_phone_setup_and_phone_hangs_up) {

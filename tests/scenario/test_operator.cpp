@@ -11,47 +11,23 @@
 using namespace gw;
 using namespace gw::test;
 
-namespace {
-
-isdn::SetupInfo setupTo(const std::string& called, int channel) {
-    isdn::SetupInfo s;
-    s.called = called;
-    s.calling = "1000";
-    s.channel = channel;
-    s.exclusive = true;
-    return s;
-}
-
-sip::Response answer(int port) {
-    sip::Response r;
-    r.status = 200;
-    r.sdp = sdpFor(port, 8);
-    return r;
-}
-
-} // namespace
-
 BOOST_AUTO_TEST_SUITE(operator_actions)
 
 BOOST_AUTO_TEST_CASE(blocked_span_refuses_new_calls_and_keeps_active_ones) {
     Harness h;
     h.addVoip(100, "127.0.0.1", 5070);
     h.addPots(10);
-    h.calls.onSetup(0, 1, setupTo("5552000", 3));
-    h.calls.onResponse(500, answer(7078));
+    h.calls.onSetup(0, 1, setupFor("5552000", 3));
+    h.calls.onResponse(500, rsp(200, sdpFor(7078, 8)));
     h.calls.onConnectAck(1);
     BOOST_TEST(h.calls.activeOnPeer(100) == 1);
     BOOST_TEST(h.calls.activeOnSpan(0) == 1);
 
     h.calls.setSpanBlocked(0, true);
-    h.calls.onSetup(0, 2, setupTo("5552001", 4));
+    h.calls.onSetup(0, 2, setupFor("5552001", 4));
     BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 34");
     h.calls.onReleased(2, 34);
-    sip::IncomingInvite inv;
-    inv.requestUser = "5551000";
-    inv.fromUser = "2000";
-    inv.sdp = sdpFor(6000, 0);
-    h.calls.onInvite(9, inv);
+    h.calls.onInvite(9, inviteFor("5551000", sdpFor(6000, 0)));
     BOOST_TEST(h.sipPort.sent.back() == "503");   // cause 34, RFC 3398 §7.2.4.1
     BOOST_TEST(h.calls.activeCalls().size() == 1u);
 
@@ -62,7 +38,7 @@ BOOST_AUTO_TEST_CASE(blocked_span_refuses_new_calls_and_keeps_active_ones) {
     BOOST_TEST(h.calls.callCount() == 0u);
 
     h.calls.setSpanBlocked(0, false);
-    h.calls.onSetup(0, 3, setupTo("5552002", 5));
+    h.calls.onSetup(0, 3, setupFor("5552002", 5));
     BOOST_TEST(h.sipPort.sent.back() == "INVITE sip:5552000@127.0.0.1:5070");
 }
 
@@ -78,8 +54,8 @@ BOOST_AUTO_TEST_CASE(max_conn_counts_calls_per_peer) {
     PeerRouter router(route::DialPeerTable::build(cfg));
     router.setActiveCount([&h](int tag) { return h.calls.activeOnPeer(tag); });
     h.calls.setRouter(router);
-    h.calls.onSetup(0, 1, setupTo("5552000", 3));
-    h.calls.onSetup(0, 2, setupTo("5552001", 4));
+    h.calls.onSetup(0, 1, setupFor("5552000", 3));
+    h.calls.onSetup(0, 2, setupFor("5552001", 4));
     BOOST_TEST(h.sipPort.sent[0] == "INVITE sip:5552000@127.0.0.1:5070");
     BOOST_TEST(h.sipPort.sent[1] == "INVITE sip:5552001@127.0.0.1:5071");
     BOOST_TEST(h.calls.activeOnPeer(100) == 1);
@@ -89,7 +65,7 @@ BOOST_AUTO_TEST_CASE(max_conn_counts_calls_per_peer) {
 
     // A new table (a configuration change) leaves the calls their routes.
     router.setTable(route::DialPeerTable::build(conf::Config{}));
-    h.calls.onSetup(0, 3, setupTo("5552002", 5));
+    h.calls.onSetup(0, 3, setupFor("5552002", 5));
     BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 1");
     BOOST_TEST(h.calls.activeOnPeer(100) == 1);
 }
