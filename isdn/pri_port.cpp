@@ -136,12 +136,15 @@ void PriPort::onReadable() {
     reschedule();
 }
 
+// Keeps one loop timer on libpri's next deadline. Most events leave that
+// deadline where it was, so the timer is only moved when it changes.
 void PriPort::reschedule() {
+    struct timeval* next = pri_ ? pri_schedule_next(pri_) : nullptr;
+    if (timer_ && next && next->tv_sec == timerDue_.tv_sec && next->tv_usec == timerDue_.tv_usec) return;
     if (timer_) loop_.cancelTimer(timer_);
     timer_ = 0;
-    if (!pri_) return;
-    struct timeval* next = pri_schedule_next(pri_);
     if (!next) return;
+    timerDue_ = *next;
     struct timeval now;
     gettimeofday(&now, nullptr);
     long long ms = (next->tv_sec - now.tv_sec) * 1000LL + (next->tv_usec - now.tv_usec) / 1000;

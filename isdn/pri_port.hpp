@@ -9,6 +9,7 @@
 #include "kernel/span.hpp"
 
 #include <functional>
+#include <sys/time.h>
 #include <map>
 #include <memory>
 
@@ -73,6 +74,7 @@ private:
     kernel::TimerId lineTimer_ = 0;
     bool up_ = false;
     kernel::TimerId timer_ = 0;
+    struct timeval timerDue_ {};   // libpri deadline the timer is set for
     std::map<IsdnCallId, CallRec> calls_;
 };
 
