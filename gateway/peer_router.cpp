@@ -5,10 +5,14 @@
 
 namespace gw {
 
-std::vector<OutboundRoute> PeerRouter::route(CallOrigin from, int, const std::string& called,
+std::vector<OutboundRoute> PeerRouter::route(CallOrigin from, int fromSpan, const std::string& called,
                                              const std::string& calling) const {
     auto dir = from == CallOrigin::Isdn ? route::Direction::FromIsdn : route::Direction::FromSip;
-    route::Route r = table_->matchOutbound(called, calling, dir, active_);
+    // The controller a PRI call arrived on selects the inbound POTS peer
+    // when no pattern does (inbound step 4).
+    std::optional<int> fromPort;
+    if (from == CallOrigin::Isdn && fromSpan >= 0) fromPort = fromSpan;
+    route::Route r = table_->matchOutbound(called, calling, dir, active_, fromPort);
     std::vector<OutboundRoute> out;
     for (const route::OutboundCandidate& c : r.candidates) {
         OutboundRoute o;

@@ -152,8 +152,9 @@ class Pbx:
 class Sipp:
     """SIPp with one of our scenarios; keys fill [name] fields."""
 
-    def __init__(self, gw, scenario, port, keys=None, uac=False, calls=1, extra=None):
+    def __init__(self, gw, scenario, port, keys=None, uac=False, calls=1, extra=None, trace=False):
         self.log_dir = gw.dir
+        self.message_file = os.path.join(gw.dir, "sipp-%d-messages.log" % port) if trace else None
         self.port = port
         self.media_port = free_port(even=True)
         # Scenario fields such as [codec] are filled here, not with SIPp's -key:
@@ -172,6 +173,8 @@ class Sipp:
         if uac:
             args += ["-s", keys.get("service", "5551000") if keys else "5551000",
                      "127.0.0.1:%d" % gw.sip_port, "-l", "1", "-r", "1"]
+        if trace:
+            args += ["-trace_msg", "-message_file", self.message_file]
         args += extra or []
         self.out = open(os.path.join(gw.dir, "sipp-%d.out" % port), "w")
         self.proc = subprocess.Popen(args, stdout=self.out, stderr=subprocess.STDOUT, cwd=gw.dir)
@@ -186,6 +189,11 @@ class Sipp:
     def errors(self):
         path = os.path.join(self.log_dir, "sipp-%d-err.log" % self.port)
         return open(path).read() if os.path.exists(path) else ""
+
+    def messages(self):
+        """Every SIP message SIPp sent and received (needs trace=True)."""
+        check(self.message_file is not None, "SIPp was started without trace=True")
+        return open(self.message_file).read() if os.path.exists(self.message_file) else ""
 
     def stop(self):
         if self.proc.poll() is None:
