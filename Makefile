@@ -3,15 +3,36 @@
 #   make run      start gatewayd on the embedded default (virtual E1 + pbxsim)
 #   make test     unit, scenario and integration tests
 #   make bench    benchmarks (results printed, not asserted)
+#   make fresh-check  make test once in a new minimal Debian 12 root
 
 MAKEFLAGS += -j$(shell nproc)
 CXX      ?= g++
 BUILD    ?= build
 OPT      ?= -O2
 DEPFLAGS  = -MMD -MP
-SYSINC    = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags sofia-sip-ua spandsp 2>/dev/null))
+
+# The Debian packages come first. $(BUILD)/config.mk holds the flags
+# pkg-config gives once scripts/install-deps has installed what is missing;
+# make builds it before anything else and re-reads the Makefile, so on a
+# fresh machine no flag is computed and no file compiled before the packages
+# are in. It is made again when a package has gone missing since.
+NO_DEPS_GOALS = clean fresh-check deps
+ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(BUILD)/config.mk
+ifneq ($(strip $(shell scripts/install-deps --check)),)
+$(BUILD)/config.mk: force-deps
+endif
+endif
+.PHONY: force-deps
+$(BUILD)/config.mk: scripts/install-deps Makefile
+	@mkdir -p $(@D)
+	@scripts/install-deps --quiet
+	@cflags=$$(pkg-config --cflags sofia-sip-ua spandsp) && libs=$$(pkg-config --libs sofia-sip-ua spandsp) && \
+	 printf 'SYS_CFLAGS := %s\nSYS_LIBS := %s\n' "$$cflags" "$$libs" > $@.tmp && mv $@.tmp $@
+
+SYSINC    = $(patsubst -I%,-isystem %,$(SYS_CFLAGS))
 CXXFLAGS += -std=c++20 $(OPT) -g -Wall -Wextra -Werror -pthread -I. $(SYSINC)
-LDLIBS    = -lpri $(shell pkg-config --libs sofia-sip-ua spandsp 2>/dev/null) -pthread
+LDLIBS    = -lpri $(SYS_LIBS) -pthread
 ASANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
 
 LIB_DIRS  = kernel isdn sip dsp conf gateway
@@ -26,14 +47,11 @@ ASAN_OBJS = $(LIB_SRCS:%.cpp=$(BUILD)/asan/%.o)
 BINS      = $(patsubst %_main.cpp,$(BUILD)/bin/%,$(notdir $(MAIN_SRCS)))
 BENCHES   = $(patsubst %_main.cpp,$(BUILD)/bin/%,$(notdir $(BENCH_SRCS)))
 
-.PHONY: all run test unit scenario integration bench clean deps
-all: deps-quiet $(BINS) $(BENCHES)
+.PHONY: all run test unit scenario integration bench clean deps fresh-check
+all: $(BINS) $(BENCHES)
 
 deps:
 	@scripts/install-deps
-deps-quiet:
-	@scripts/install-deps --quiet
-.PHONY: deps-quiet
 
 $(BUILD)/libgw.a: $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -73,10 +91,10 @@ $(BUILD)/asan/tests/%.o: tests/%.cpp
 	@mkdir -p $(@D)
 	$(CXX) $(CXXFLAGS) -O1 $(ASANFLAGS) -DBOOST_TEST_DYN_LINK $(DEPFLAGS) -c $< -o $@
 
-unit: deps-quiet $(BUILD)/bin/unit_tests
+unit: $(BUILD)/bin/unit_tests
 	$(BUILD)/bin/unit_tests --report_level=short
 
-scenario: deps-quiet $(BUILD)/bin/scenario_tests
+scenario: $(BUILD)/bin/scenario_tests
 	$(BUILD)/bin/scenario_tests --report_level=short
 
 integration: all
@@ -89,6 +107,9 @@ run: all
 
 bench: all
 	scripts/bench
+
+fresh-check:
+	scripts/fresh-check
 
 clean:
 	rm -rf $(BUILD)
