@@ -8,6 +8,7 @@
 #include "gateway/cli_paths.hpp"
 #include "gateway/cli_server.hpp"
 #include "gateway/engine_media_port.hpp"
+#include "gateway/log.hpp"
 #include "isdn/pri_port.hpp"
 #include "kernel/span.hpp"
 #include "sip/sip_stack.hpp"
@@ -30,7 +31,7 @@ conf::SwitchType switchTypeOf(const conf::Config& config, const conf::Controller
 Gateway::Gateway(conf::Config config, DaemonOptions options)
     : running_(std::move(config)), booted_(running_), options_(std::move(options)) {}
 
-Gateway::~Gateway() = default;
+Gateway::~Gateway() { logBatchThisThread({}); }   // pending lines out, timer hook gone
 
 bool Gateway::openSpans() {
     for (const auto& [number, ctl] : running_.controllers) {
@@ -90,6 +91,10 @@ void Gateway::attachSpans() {
 
 int Gateway::start() {
     loop_ = sip::makeSignallingLoop(true);
+    // The signalling thread's log lines are written in batches (kLogBatchMs).
+    logBatchThisThread([this] {
+        loop_->startTimer(std::chrono::milliseconds(kLogBatchMs), [] { logFlush(); });
+    });
     if (!openSpans()) return 1;
     engine_ = std::make_unique<dsp::MediaEngine>(booted_.sipUa.bindAddr, options_.rtpPortMin, options_.rtpPortMax);
     media_ = std::make_unique<EngineMediaPort>(*engine_);
@@ -115,6 +120,7 @@ int Gateway::run() {
         loop_->run();
     }
     GW_INFO("stopped");
+    logBatchThisThread({});
     return 0;
 }
 

@@ -1,12 +1,18 @@
-// Log sink: stderr, one write per line so lines from threads do not mix; the
-// trace tap (guarded by a mutex, taken only for lines of a category that is on).
+// Log sink: stderr, whole lines per write so lines from threads do not mix;
+// per-thread batches (a thread_local buffer, flushed by the thread's own
+// timer, at once for errors and warnings, or when it grows past kBatchBytes);
+// the trace tap (guarded by a mutex, taken only for lines of a category that
+// is on).
 #include "gateway/log.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <climits>
+#include <functional>
 #include <mutex>
+#include <string>
 #include <unistd.h>
 
 namespace gw {
@@ -34,8 +40,36 @@ std::size_t formatLine(char (&line)[2048], LogLevel level, const char* fmt, va_l
     return len;
 }
 
-void writeLine(const char* line, std::size_t len) {
-    [[maybe_unused]] auto w = ::write(STDERR_FILENO, line, len);
+constexpr std::size_t kBatchBytes = 16384;
+
+struct Batch {
+    std::function<void()> armFlush;   // empty: this thread writes each line at once
+    std::string pending;
+};
+thread_local Batch tBatch;
+
+void writeOut(const char* data, std::size_t len) {
+    while (len > 0) {
+        const ssize_t w = ::write(STDERR_FILENO, data, len);
+        if (w <= 0) return;   // nowhere to log to: drop, never block the caller
+        data += w;
+        len -= static_cast<std::size_t>(w);
+    }
+}
+
+void writeLine(LogLevel level, const char* line, std::size_t len) {
+    Batch& b = tBatch;
+    if (!b.armFlush) {
+        writeOut(line, len);
+        return;
+    }
+    const bool first = b.pending.empty();
+    b.pending.append(line, len);
+    if (level <= LogLevel::Warning || b.pending.size() >= kBatchBytes) {
+        logFlush();
+    } else if (first) {
+        b.armFlush();
+    }
 }
 
 } // namespace
@@ -52,7 +86,7 @@ bool logDebugOn(DebugCat cat) { return gDebug & static_cast<int>(cat); }
 void logv(LogLevel level, const char* fmt, va_list ap) {
     if (static_cast<int>(level) > gLevel) return;
     char line[2048];
-    writeLine(line, formatLine(line, level, fmt, ap));
+    writeLine(level, line, formatLine(line, level, fmt, ap));
 }
 
 void logf(LogLevel level, const char* fmt, ...) {
@@ -70,7 +104,7 @@ void logCat(DebugCat cat, LogLevel level, const char* fmt, ...) {
     va_start(ap, fmt);
     std::size_t len = formatLine(line, level, fmt, ap);
     va_end(ap);
-    writeLine(line, len);
+    writeLine(level, line, len);
     if (!on) return;
     std::lock_guard<std::mutex> lock(gTapMutex);
     if (gTap) gTap(cat, std::string(line, len - 1));
@@ -79,6 +113,28 @@ void logCat(DebugCat cat, LogLevel level, const char* fmt, ...) {
 void logSetTap(LogTap tap) {
     std::lock_guard<std::mutex> lock(gTapMutex);
     gTap = std::move(tap);
+}
+
+void logBatchThisThread(std::function<void()> armFlush) {
+    if (!armFlush) logFlush();
+    tBatch.armFlush = std::move(armFlush);
+}
+
+// Written in pieces of whole lines no longer than PIPE_BUF, so that a pipe
+// never interleaves another thread's line inside one of these.
+void logFlush() {
+    Batch& b = tBatch;
+    std::size_t from = 0;
+    while (from < b.pending.size()) {
+        std::size_t len = std::min<std::size_t>(b.pending.size() - from, PIPE_BUF);
+        if (from + len < b.pending.size()) {
+            const std::size_t nl = b.pending.rfind('\n', from + len - 1);
+            if (nl != std::string::npos && nl >= from) len = nl + 1 - from;
+        }
+        writeOut(b.pending.data() + from, len);
+        from += len;
+    }
+    b.pending.clear();
 }
 
 } // namespace gw

@@ -1,6 +1,8 @@
 // Logging to stderr: one line per event, timestamped, with a level.
 // `debug` categories (isdn, sip, ccapi) can be switched on at run time; their
 // lines also go to a tap, through which the CLI shows them to its sessions.
+// A thread may batch its lines (the signalling thread does): they are written
+// together at most kLogBatchMs after the first, errors and warnings at once.
 #pragma once
 
 #include <cstdarg>
@@ -26,6 +28,15 @@ void logCat(DebugCat cat, LogLevel level, const char* fmt, ...) __attribute__((f
 // An empty function removes it.
 using LogTap = std::function<void(DebugCat, const std::string&)>;
 void logSetTap(LogTap tap);
+
+// Batching for the calling thread. `armFlush` is called (on this thread) when
+// a line enters an empty batch; it must see that logFlush() runs on this
+// thread within kLogBatchMs (a loop timer). An empty function ends batching
+// and writes what is pending.
+constexpr int kLogBatchMs = 20;
+void logBatchThisThread(std::function<void()> armFlush);
+// Writes this thread's pending lines, in one write() when they fit.
+void logFlush();
 
 } // namespace gw
 
