@@ -79,8 +79,7 @@ void Gateway::attachSpans() {
         conf::IsdnSide side = ctl.side.value_or(conf::IsdnSide::User);
         conf::SwitchType sw = switchTypeOf(running_, ctl);
         kernel::Span* span = rt.span.get();
-        rt.port = std::make_unique<isdn::PriPort>(*loop_, *calls_, number, span->dchannelFd(), side, sw,
-                                                  span->shape().law, [span] { return !span->inAlarm(); });
+        rt.port = std::make_unique<isdn::PriPort>(*loop_, *calls_, number, *span, side, sw);
         media_->addSpan(number, *rt.span);
         calls_->attachSpan(number, *rt.port, rt.span->shape().law, side == conf::IsdnSide::Network,
                            rt.span->shape().bearers);

@@ -49,7 +49,7 @@ Pbxsim::~Pbxsim() = default;
 // SETUP sent in between (Q.921 §5.5.3).
 void Pbxsim::startPri() {
     pri_ = std::make_unique<PriSim>(
-        span_.dchannelFd(), options_.side, options_.switchType, [this](const PriEvent& e) { onEvent(e); },
+        span_, options_.side, options_.switchType, [this](const PriEvent& e) { onEvent(e); },
         [this](bool tx, const std::uint8_t* f, std::size_t n) { onFrame(tx, f, n); });
 }
 

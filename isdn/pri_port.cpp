@@ -4,6 +4,7 @@
 #include "isdn/pri_port.hpp"
 
 #include "gateway/log.hpp"
+#include "isdn/pri_clock.hpp"
 
 extern "C" {
 #include <libpri.h>
@@ -49,24 +50,19 @@ int toPriSwitch(conf::SwitchType t) {
 
 const char* PriPort::switchTypeName(conf::SwitchType t) { return pri_switch2str(toPriSwitch(t)); }
 
-PriPort::PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int span, int dchannelFd,
-                 conf::IsdnSide side, conf::SwitchType switchType, kernel::Law law,
-                 std::function<bool()> lineUp)
-    : loop_(loop), listener_(listener), span_(span), fd_(dchannelFd), law_(law),
-      node_(side == conf::IsdnSide::Network ? PRI_NETWORK : PRI_CPE), switchType_(toPriSwitch(switchType)),
-      lineUp_(std::move(lineUp)) {
+PriPort::PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int spanNo, kernel::Span& span,
+                 conf::IsdnSide side, conf::SwitchType switchType)
+    : loop_(loop), listener_(listener), span_(spanNo), line_(span), fd_(span.dchannelFd()),
+      law_(span.shape().law), node_(side == conf::IsdnSide::Network ? PRI_NETWORK : PRI_CPE),
+      switchType_(toPriSwitch(switchType)) {
     static bool hooked = [] {
         pri_set_message(priMessage);
         pri_set_error(priError);
         return true;
     }();
     (void)hooked;
-    loop_.watchFd(fd_, [this] { onReadable(); });
-    if (!lineUp_) {
-        startLink();
-        return;
-    }
-    watchLine();
+    loop_.watchFd(line_.lineEventFd(), [this] { onLineEvent(); });
+    onLineEvent();
 }
 
 // Layer 2 starts with layer 1. A Q.921 link left retrying SABME through a
@@ -74,34 +70,37 @@ PriPort::PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int span, 
 // that re-establishment discards the first SETUP (Q.921 §5.5.3). So each
 // time the line comes back, libpri starts afresh. libpri 1.6 cannot free a
 // control block; the previous one (a few KB) is left behind unused.
-void PriPort::watchLine() {
-    bool up = lineUp_();
-    if (up && !lineWasUp_) {
-        if (pri_) {
-            GW_INFO("span=%d line back up: restarting layer 2", span_);
-            if (up_) {
-                up_ = false;
-                listener_.onDchannel(span_, false);
-            }
-            for (const auto& [id, rec] : calls_)
-                loop_.startTimer(std::chrono::milliseconds(0), [this, id = id] { listener_.onReleased(id, 38); });
-            calls_.clear();
+// While the line is down libpri runs on (its frames are lost, its timers
+// report the D-channel down), and the D-channel fd is not watched.
+void PriPort::onLineEvent() {
+    std::uint64_t count;
+    [[maybe_unused]] ssize_t n = ::read(line_.lineEventFd(), &count, sizeof count);
+    // The line behind the fd number changed: watch it anew.
+    loop_.unwatchFd(fd_);
+    const bool up = !line_.inAlarm();
+    if (!up) return;
+    loop_.watchFd(fd_, [this] { onReadable(); });
+    if (pri_) {
+        GW_INFO("span=%d line back up: restarting layer 2", span_);
+        if (up_) {
+            up_ = false;
+            listener_.onDchannel(span_, false);
         }
-        startLink();
+        for (const auto& [id, rec] : calls_)
+            loop_.startTimer(std::chrono::milliseconds(0), [this, id = id] { listener_.onReleased(id, 38); });
+        calls_.clear();
     }
-    lineWasUp_ = up;
-    lineTimer_ = loop_.startTimer(std::chrono::milliseconds(100), [this] { watchLine(); });
+    startLink();
 }
 
 void PriPort::startLink() {
     if (timer_) loop_.cancelTimer(timer_);
     timer_ = 0;
-    pri_ = pri_new(fd_, node_, switchType_);
+    pri_ = pri_new_cb(fd_, node_, switchType_, &PriPort::ioRead, &PriPort::ioWrite, this);
     if (!pri_) {
         GW_ERROR("span=%d libpri could not start on the D-channel", span_);
         return;
     }
-    pri_set_userdata(pri_, this);
     pri_connect_ack_enable(pri_, 1);
     pri_hangup_fix_enable(pri_, 1);   // Q.931 §5.3.2 a) clearing, not the legacy one
     setDebug(debug_);
@@ -109,15 +108,33 @@ void PriPort::startLink() {
 }
 
 PriPort::~PriPort() {
-    if (lineTimer_) loop_.cancelTimer(lineTimer_);
     if (timer_) loop_.cancelTimer(timer_);
     loop_.unwatchFd(fd_);
+    loop_.unwatchFd(line_.lineEventFd());
     if (pri_) {
         for (auto& [id, rec] : calls_)
             if (rec.call) pri_destroycall(pri_, rec.call);
         // libpri 1.6 has no public destructor for a control block; it lives
-        // as long as the span, which is the life of the process.
+        // as long as the span, which is the life of the process. Its I/O
+        // callbacks find no port from now on.
+        pri_set_userdata(pri_, nullptr);
     }
+}
+
+// libpri's D-channel I/O goes through the span, which checks and fills the
+// FCS as an HDLC controller does.
+int PriPort::ioRead(struct pri* ctrl, void* buf, int len) noexcept {
+    auto* self = static_cast<PriPort*>(pri_get_userdata(ctrl));
+    if (!self || len <= 0) return 0;
+    const long n = self->line_.readDchannel(static_cast<std::uint8_t*>(buf), static_cast<std::size_t>(len));
+    if (n < 0) self->lineGone_ = true;
+    return n > 0 ? static_cast<int>(n) : 0;
+}
+
+int PriPort::ioWrite(struct pri* ctrl, void* buf, int len) noexcept {
+    auto* self = static_cast<PriPort*>(pri_get_userdata(ctrl));
+    if (!self || len <= 0) return 0;
+    return self->line_.writeDchannel(static_cast<std::uint8_t*>(buf), static_cast<std::size_t>(len)) ? len : 0;
 }
 
 void PriPort::setDebug(bool on) {
@@ -127,12 +144,18 @@ void PriPort::setDebug(bool on) {
 
 void PriPort::onReadable() {
     if (!pri_) {
-        char drop[512];
-        while (::read(fd_, drop, sizeof drop) > 0) {
+        std::uint8_t drop[512];
+        while (line_.readDchannel(drop, sizeof drop) > 0) {
         }
         return;
     }
     if (pri_event* e = pri_check_event(pri_)) dispatch(e);
+    if (lineGone_) {
+        // The far end hung up its half; the span puts the line down and a
+        // line event follows. Until then the fd would only report EOF.
+        lineGone_ = false;
+        loop_.unwatchFd(fd_);
+    }
     reschedule();
 }
 
@@ -147,9 +170,7 @@ void PriPort::reschedule() {
     timerDue_ = *next;
     struct timeval now;
     gettimeofday(&now, nullptr);
-    long long ms = (next->tv_sec - now.tv_sec) * 1000LL + (next->tv_usec - now.tv_usec) / 1000;
-    if (ms < 0) ms = 0;
-    timer_ = loop_.startTimer(std::chrono::milliseconds(ms), [this] {
+    timer_ = loop_.startTimer(msUntil(*next, now), [this] {
         timer_ = 0;
         if (pri_event* e = pri_schedule_run(pri_)) dispatch(e);
         reschedule();

@@ -1,6 +1,7 @@
 // PriPort: the IsdnPort of one span over libpri. libpri reads and writes the
-// span's D-channel fd directly (frames with two FCS bytes, as from DAHDI);
-// the fd and libpri's timers run in the signalling loop.
+// span's D-channel through I/O callbacks (frames with two FCS bytes, as from
+// DAHDI); the D-channel fd, the span's line events and libpri's timers run
+// in the signalling loop.
 #pragma once
 
 #include "conf/config.hpp"
@@ -20,11 +21,10 @@ namespace gw::isdn {
 
 class PriPort : public IsdnPort {
 public:
-    // `lineUp` tells whether layer 1 is up (no alarm); libpri is started
-    // when it comes up and started afresh each time it comes back.
-    PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int span, int dchannelFd,
-            conf::IsdnSide side, conf::SwitchType switchType, kernel::Law law,
-            std::function<bool()> lineUp = {});
+    // `spanNo` names the span in events and logs. libpri is started when the
+    // span's line comes up (no alarm) and started afresh each time it comes back.
+    PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int spanNo, kernel::Span& span,
+            conf::IsdnSide side, conf::SwitchType switchType);
     ~PriPort() override;
     PriPort(const PriPort&) = delete;
     PriPort& operator=(const PriPort&) = delete;
@@ -50,8 +50,10 @@ private:
         bool progressed = false;   // left Call Initiated / Call Present
     };
     void onReadable();
+    void onLineEvent();
     void startLink();
-    void watchLine();
+    static int ioRead(struct pri* ctrl, void* buf, int len) noexcept;
+    static int ioWrite(struct pri* ctrl, void* buf, int len) noexcept;
     void reschedule();
     void dispatch(void* ev);
     void onRing(void* ev);
@@ -63,15 +65,14 @@ private:
     kernel::EventLoop& loop_;
     IsdnPortListener& listener_;
     int span_;
-    int fd_;
+    kernel::Span& line_;
+    int fd_;                 // line_'s D-channel fd number (the line behind it changes)
+    bool lineGone_ = false;  // ioRead saw the far end hang up the D-channel
     kernel::Law law_;
     struct pri* pri_ = nullptr;
     int node_;
     int switchType_;
     bool debug_ = false;
-    std::function<bool()> lineUp_;
-    bool lineWasUp_ = false;
-    kernel::TimerId lineTimer_ = 0;
     bool up_ = false;
     kernel::TimerId timer_ = 0;
     struct timeval timerDue_ {};   // libpri deadline the timer is set for

@@ -3,6 +3,8 @@
 // timers driven by pri_schedule_next()/pri_schedule_run().
 #include "isdn/pri_sim.hpp"
 
+#include "isdn/pri_clock.hpp"
+
 extern "C" {
 #include <libpri.h>
 }
@@ -164,6 +166,11 @@ PriSim::PriSim(int fd, PriSide side, PriSwitch switchType, EventHandler onEvent,
     pri_hangup_fix_enable(ctrl_, 1);    // Q.931 §5.3.2 clearing rules
 }
 
+PriSim::PriSim(kernel::Span& span, PriSide side, PriSwitch switchType, EventHandler onEvent, FrameTap tap)
+    : PriSim(span.dchannelFd(), side, switchType, std::move(onEvent), std::move(tap)) {
+    line_ = &span;
+}
+
 PriSim::~PriSim() {
     pri_set_userdata(ctrl_, nullptr);   // callbacks become no-ops
 }
@@ -179,7 +186,8 @@ int PriSim::ioWrite(struct pri* ctrl, void* buf, int len) noexcept {
 }
 
 int PriSim::onRead(void* buf, int len) noexcept {
-    const ssize_t n = ::read(fd_, buf, static_cast<std::size_t>(len));
+    const ssize_t n = line_ ? line_->readDchannel(static_cast<std::uint8_t*>(buf), static_cast<std::size_t>(len))
+                            : ::read(fd_, buf, static_cast<std::size_t>(len));
     if (n <= 0) {
         readEmpty_ = true;
         return 0;
@@ -200,6 +208,7 @@ int PriSim::onWrite(void* buf, int len) noexcept {
         } catch (...) {
         }
     }
+    if (line_) return line_->writeDchannel(static_cast<std::uint8_t*>(buf), static_cast<std::size_t>(len)) ? len : 0;
     const ssize_t n = ::write(fd_, buf, static_cast<std::size_t>(len));
     return n < 0 ? 0 : static_cast<int>(n);
 }
@@ -222,9 +231,7 @@ std::optional<std::chrono::milliseconds> PriSim::untilNextTimer() const {
     if (next == nullptr) return std::nullopt;
     timeval now;
     gettimeofday(&now, nullptr);
-    const long long ms = (static_cast<long long>(next->tv_sec) - now.tv_sec) * 1000 +
-                         (static_cast<long long>(next->tv_usec) - now.tv_usec + 999) / 1000;
-    return std::chrono::milliseconds(ms < 0 ? 0 : ms);
+    return msUntil(*next, now);
 }
 
 void PriSim::runTimers() {

@@ -56,6 +56,9 @@ public:
 
     // `fd` is a non-blocking packet D-channel fd (frames + 2 FCS bytes).
     PriSim(int fd, PriSide side, PriSwitch switchType, EventHandler onEvent, FrameTap tap = {});
+    // On a span's D-channel: frames go through Span::readDchannel and
+    // writeDchannel (FCS checked and filled).
+    PriSim(kernel::Span& span, PriSide side, PriSwitch switchType, EventHandler onEvent, FrameTap tap = {});
     // libpri 1.6 has no public way to free a controller: it stays allocated
     // (inert, detached from this object) until the process exits.
     ~PriSim();
@@ -97,6 +100,7 @@ private:
     void deliver(const void* event);
 
     int fd_;
+    kernel::Span* line_ = nullptr;
     struct pri* ctrl_ = nullptr;
     EventHandler onEvent_;
     FrameTap tap_;

@@ -1,8 +1,10 @@
 // VirtualSpan relay thread: one poll() loop per span over the far-end
-// connection, the D-channel socketpair, the 20 ms timerfd clocking the
-// B-channels and an eventfd carrying open/close commands and shutdown.
+// connection, the idle D-channel (drained while the line is down), the 20 ms
+// timerfd clocking the B-channels and an eventfd carrying open/close commands
+// and shutdown. The D-channel itself is read and written by the layer above.
 #include "kernel/virtual_span.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -24,6 +26,14 @@ constexpr int kSendFlags = MSG_DONTWAIT | MSG_NOSIGNAL;
 void wakeUp(int eventFd) {
     const std::uint64_t one = 1;
     [[maybe_unused]] ssize_t rc = ::write(eventFd, &one, sizeof one);
+}
+
+bool packetPair(UniqueFd& a, UniqueFd& b) {
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) != 0) return false;
+    a.reset(pair[0]);
+    b.reset(pair[1]);
+    return true;
 }
 
 template <typename Queue, typename Frame>
@@ -62,16 +72,14 @@ VirtualSpan::~VirtualSpan() {
 }
 
 bool VirtualSpan::start(std::string& error) {
-    int pair[2];
-    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) != 0) {
+    if (!packetPair(dUpper_, dIdle_)) {
         error = std::string("cannot create the D-channel of span ") + path_ + ": " + std::strerror(errno);
         return false;
     }
-    dUpper_.reset(pair[0]);
-    dRelay_.reset(pair[1]);
     wake_.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    lineEvent_.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
     timer_.reset(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
-    if (!wake_ || !timer_) {
+    if (!wake_ || !lineEvent_ || !timer_) {
         error = std::string("cannot create the clock of span ") + path_ + ": " + std::strerror(errno);
         return false;
     }
@@ -125,7 +133,7 @@ void VirtualSpan::run() {
         nfds_t n = 0;
         fds[n++] = {wake_.get(), POLLIN, 0};
         fds[n++] = {timer_.get(), POLLIN, 0};
-        fds[n++] = {dRelay_.get(), POLLIN, 0};
+        fds[n++] = {dIdle_ ? dIdle_.get() : -1, POLLIN, 0};
         const nfds_t listenAt = listen_ ? n++ : 0;
         if (listen_) fds[listenAt] = {listen_.get(), POLLIN, 0};
         const nfds_t linkAt = link_ ? n++ : 0;
@@ -140,13 +148,13 @@ void VirtualSpan::run() {
             std::uint64_t count;
             [[maybe_unused]] ssize_t rc = ::read(wake_.get(), &count, sizeof count);
             applyCommands();
+            if (dGone_.exchange(false) && link_) detach("far end closed its D-channel");
         }
         if (fds[1].revents != 0) tick();
-        if (fds[2].revents != 0) readUpperD();
+        if (fds[2].revents != 0) drainIdleD();
         if (linkAt != 0 && fds[linkAt].revents != 0) readLink();
         if (listenAt != 0 && fds[listenAt].revents != 0) acceptPeer();
     }
-    readUpperD();   // the last frames written before shutdown still go out
 }
 
 void VirtualSpan::applyCommands() {
@@ -239,19 +247,40 @@ void VirtualSpan::attach(UniqueFd link) {
 void VirtualSpan::detach(const char* why) {
     link_.reset();
     helloSeen_ = false;
-    alarm_ = true;
+    lineDown();
+    ++detaches_;
     for (auto& entry : bearers_) entry.second.fromFar.clear();
     std::string text = std::string(why) + "; span in alarm";
     if (end_ == SpanEnd::Device) text += ", waiting for a far end";
     log(text);
 }
 
+// Receives each message with the fds that came with it (SCM_RIGHTS): the
+// D-channel handed over by the Device; any other fd is closed unread.
 void VirtualSpan::readLink() {
     std::uint8_t buf[kMaxWireMessage];
     while (link_) {
-        const ssize_t n = ::recv(link_.get(), buf, sizeof buf, MSG_DONTWAIT);
+        iovec iov{buf, sizeof buf};
+        alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        const ssize_t n = ::recvmsg(link_.get(), &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        UniqueFd passed;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); n >= 0 && c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+            const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (std::size_t i = 0; i < count; ++i) {
+                int fd;
+                std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+                if (!passed) passed.reset(fd);
+                else ::close(fd);
+            }
+        }
         if (n > 0) {
-            onLinkMessage(buf, static_cast<std::size_t>(n));
+            onLinkMessage(buf, static_cast<std::size_t>(n), std::move(passed));
             continue;
         }
         if (n < 0 && errno == EINTR) continue;
@@ -264,7 +293,7 @@ void VirtualSpan::readLink() {
     }
 }
 
-void VirtualSpan::onLinkMessage(const std::uint8_t* data, std::size_t n) {
+void VirtualSpan::onLinkMessage(const std::uint8_t* data, std::size_t n, UniqueFd passed) {
     if (!helloSeen_) {
         SpanType theirs;
         if (!parseSpanHello(data, n, theirs)) {
@@ -276,16 +305,18 @@ void VirtualSpan::onLinkMessage(const std::uint8_t* data, std::size_t n) {
             detach(why.c_str());
         } else {
             helloSeen_ = true;
-            alarm_ = false;
-            log("far end attached, alarm cleared");
+            // The Device hands the D-channel over; the Peer waits for it.
+            if (end_ == SpanEnd::Device && handOverDchannel()) log("far end attached, alarm cleared");
         }
         return;
     }
     const std::uint8_t tag = data[0];
     if (tag == kDchannelTag) {
-        // An HDLC controller discards a frame whose FCS does not check.
-        if (checkFcs(data + 1, n - 1)) ::send(dRelay_.get(), data + 1, n - 1, kSendFlags);
-        return;
+        if (end_ == SpanEnd::Peer && passed && alarm_) {
+            lineUp(std::move(passed));
+            log("attached, D-channel received, alarm cleared");
+        }
+        return;   // anything else on channel 0 is ignored (and its fd closed)
     }
     const auto it = bearers_.find(tag);
     if (it == bearers_.end() || n - 1 != kFrameBytes) return;   // channel not open here
@@ -294,16 +325,89 @@ void VirtualSpan::onLinkMessage(const std::uint8_t* data, std::size_t n) {
     pushBounded(it->second.fromFar, frame);
 }
 
-void VirtualSpan::readUpperD() {
+// With no far end the line is down: what the layer above sends is lost, as
+// on a wire.
+void VirtualSpan::drainIdleD() {
     std::uint8_t buf[kMaxWireMessage];
-    for (;;) {
-        const ssize_t n = ::recv(dRelay_.get(), buf, sizeof buf, MSG_DONTWAIT);
-        if (n <= 0) return;
-        // With no far end the line is down: the frame is lost, as on a wire.
-        if (!link_ || !helloSeen_ || static_cast<std::size_t>(n) <= kFcsBytes) continue;
-        fillFcs(buf, static_cast<std::size_t>(n));
-        sendLink(kDchannelTag, buf, static_cast<std::size_t>(n));
+    while (dIdle_ && ::recv(dIdle_.get(), buf, sizeof buf, MSG_DONTWAIT) >= 0) {
     }
+}
+
+// Device: a new D-channel pair, the far end's half sent over the link.
+bool VirtualSpan::handOverDchannel() {
+    UniqueFd mine, theirs;
+    if (!packetPair(mine, theirs)) {
+        detach((std::string("cannot create a D-channel: ") + std::strerror(errno)).c_str());
+        return false;
+    }
+    std::uint8_t tag = kDchannelTag;
+    iovec iov{&tag, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    const int fd = theirs.get();
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    if (::sendmsg(link_.get(), &msg, kSendFlags) != 1) {
+        detach((std::string("cannot hand the D-channel to the far end: ") + std::strerror(errno)).c_str());
+        return false;
+    }
+    lineUp(std::move(mine));
+    return true;
+}
+
+// dup3() swaps the line behind dUpper_'s number in one step: a reader never
+// sees the number closed, and the old line's far end sees it hang up.
+void VirtualSpan::lineUp(UniqueFd dchannel) {
+    ::dup3(dchannel.get(), dUpper_.get(), O_CLOEXEC);
+    dIdle_.reset();
+    alarm_ = false;
+    wakeUp(lineEvent_.get());
+}
+
+void VirtualSpan::lineDown() {
+    if (dIdle_) return;   // already down
+    UniqueFd near, idle;
+    if (packetPair(near, idle)) {
+        ::dup3(near.get(), dUpper_.get(), O_CLOEXEC);
+        dIdle_ = std::move(idle);
+    }
+    alarm_ = true;
+    wakeUp(lineEvent_.get());
+}
+
+long VirtualSpan::readDchannel(std::uint8_t* buf, std::size_t cap) {
+    const ssize_t n = ::recv(dUpper_.get(), buf, cap, MSG_DONTWAIT);
+    if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : lineGone();
+    if (n == 0) {
+        // An empty message, or the far end closed its half.
+        pollfd p{dUpper_.get(), POLLIN | POLLRDHUP, 0};
+        return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLRDHUP)) != 0 ? lineGone() : 0;
+    }
+    // An HDLC controller discards a frame whose FCS does not check.
+    if (static_cast<std::size_t>(n) <= kFcsBytes || !checkFcs(buf, static_cast<std::size_t>(n))) {
+        ++badFcs_;
+        return 0;
+    }
+    return n;
+}
+
+long VirtualSpan::lineGone() {
+    dGone_ = true;
+    wakeUp(wake_.get());   // the relay drops the link and puts the line down
+    return -1;
+}
+
+bool VirtualSpan::writeDchannel(std::uint8_t* frame, std::size_t n) {
+    if (n <= kFcsBytes || n > kMaxWireMessage) return false;
+    fillFcs(frame, n);
+    return ::send(dUpper_.get(), frame, n, kSendFlags) == static_cast<ssize_t>(n);
 }
 
 void VirtualSpan::sendLink(std::uint8_t tag, const std::uint8_t* data, std::size_t n) {

@@ -1,6 +1,9 @@
 // VirtualSpan: a T1/E1 PRI over one SOCK_SEQPACKET unix connection between a
-// Device end (listens) and a Peer end (connects). A relay thread per span moves
-// D-channel frames (real CRC-16 FCS) and clocks open B-channels at 20 ms.
+// Device end (listens) and a Peer end (connects). A relay thread per span
+// clocks open B-channels at 20 ms over that link. The D-channel is a socket
+// pair of its own, one end handed to the far end when it attaches, so Q.921
+// frames (real CRC-16 FCS, checked and filled by readDchannel/writeDchannel)
+// go straight between the two processes' signalling threads.
 #pragma once
 
 #include "kernel/span.hpp"
@@ -23,9 +26,11 @@
 namespace gw::kernel {
 
 // Wire protocol, after one hello message from each side ("VSPAN1 e1"):
-// every message is [1 byte channel][payload]; channel 0 carries one D-channel
-// frame including its 2 FCS bytes, channel N one kFrameBytes G.711 frame of
-// B-channel N.
+// every message is [1 byte channel][payload]. Channel 0: sent once by the
+// Device after the Peer's hello, one byte of payload and, as SCM_RIGHTS, the
+// Peer's end of the D-channel socket pair (SOCK_SEQPACKET; each message one
+// frame including its 2 FCS bytes); the line is up from then on. Channel N:
+// one kFrameBytes G.711 frame of B-channel N.
 constexpr std::uint8_t kDchannelTag = 0;
 constexpr std::size_t kMaxQueuedFrames = 6;      // per direction and channel
 constexpr std::size_t kMaxWireMessage = 1024;    // larger than any Q.921 frame
@@ -61,10 +66,17 @@ public:
 
     const SpanShape& shape() const override { return shape_; }
     int dchannelFd() const override { return dUpper_.get(); }
+    long readDchannel(std::uint8_t* buf, std::size_t cap) override;
+    bool writeDchannel(std::uint8_t* frame, std::size_t n) override;
+    int lineEventFd() const override { return lineEvent_.get(); }
     UniqueFd openBearer(int channel) override;
     void closeBearer(int channel) override;
     bool inAlarm() const override { return alarm_.load(); }
     std::string describe() const override;
+    // Times a far end was dropped or refused (for tests and show commands).
+    unsigned detachCount() const { return detaches_.load(); }
+    // D-channel frames dropped for a bad FCS.
+    unsigned badFcsCount() const { return badFcs_.load(); }
 
 private:
     using Frame = std::array<std::uint8_t, kFrameBytes>;
@@ -87,8 +99,12 @@ private:
     void attach(UniqueFd link);
     void detach(const char* why);
     void readLink();
-    void onLinkMessage(const std::uint8_t* data, std::size_t n);
-    void readUpperD();
+    void onLinkMessage(const std::uint8_t* data, std::size_t n, UniqueFd passed);
+    void drainIdleD();
+    bool handOverDchannel();
+    void lineUp(UniqueFd dchannel);
+    void lineDown();
+    long lineGone();
     void sendLink(std::uint8_t tag, const std::uint8_t* data, std::size_t n);
     void armTimer(bool on);
     void log(const std::string& what) const;
@@ -102,11 +118,19 @@ private:
     UniqueFd link_;                  // connection to the far end, if any
     bool helloSeen_ = false;
     bool timerArmed_ = false;
-    UniqueFd dUpper_, dRelay_;       // D-channel socketpair
+    // dUpper_ is the fd number the layer above reads; the relay thread dup2()s
+    // onto it the near end of a pair whose far end is either the far-end
+    // process's (line up) or dIdle_ (line down: the relay drains and drops).
+    UniqueFd dUpper_;
+    UniqueFd dIdle_;                 // relay thread only
+    UniqueFd lineEvent_;             // eventfd: alarm or D line changed
     UniqueFd wake_;                  // eventfd: commands or shutdown
     UniqueFd timer_;                 // timerfd, 20 ms while bearers are open
     std::atomic<bool> alarm_{true};
     std::atomic<bool> stop_{false};
+    std::atomic<bool> dGone_{false};  // set by readDchannel: the far end closed it
+    std::atomic<unsigned> detaches_{0};
+    std::atomic<unsigned> badFcs_{0};
 
     std::mutex mutex_;               // guards commands_ and open_
     std::vector<Command> commands_;

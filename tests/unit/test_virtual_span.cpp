@@ -69,6 +69,49 @@ std::unique_ptr<Span> open(const std::string& path, SpanEnd end, SpanType type =
 // A frame as libpri writes it: Q.921 I-frame bytes plus two FCS placeholders.
 const std::vector<std::uint8_t> kFrame{0x00, 0x01, 0x00, 0x00, 0x08, 0x01, 0x01, 0x05, 0x00, 0x00};
 
+bool waitReadable(int fd, int timeoutMs = 1000) {
+    pollfd pfd{fd, POLLIN, 0};
+    return ::poll(&pfd, 1, timeoutMs) == 1;
+}
+
+void sendD(Span& span, std::vector<std::uint8_t> frame) {
+    BOOST_REQUIRE(span.writeDchannel(frame.data(), frame.size()) || span.inAlarm());
+}
+
+// The next D-channel frame the span lets through, waiting up to timeoutMs.
+std::vector<std::uint8_t> recvD(Span& span, int timeoutMs = 500) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+    std::vector<std::uint8_t> buf(kMaxWireMessage);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (!waitReadable(span.dchannelFd(), 20)) continue;
+        const long n = span.readDchannel(buf.data(), buf.size());
+        if (n > 0) {
+            buf.resize(static_cast<std::size_t>(n));
+            return buf;
+        }
+    }
+    return {};
+}
+
+// One message on `fd` carrying an fd (SCM_RIGHTS).
+UniqueFd receiveFd(int fd) {
+    if (!waitReadable(fd)) return {};
+    std::uint8_t byte;
+    iovec iov{&byte, 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    if (::recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) != 1 || byte != kDchannelTag) return {};
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    if (c == nullptr || c->cmsg_type != SCM_RIGHTS) return {};
+    int passed;
+    std::memcpy(&passed, CMSG_DATA(c), sizeof passed);
+    return UniqueFd(passed);
+}
+
 UniqueFd rawConnect(const std::string& path) {
     UniqueFd fd(::socket(AF_UNIX, SOCK_SEQPACKET, 0));
     sockaddr_un addr{};
@@ -107,60 +150,77 @@ BOOST_AUTO_TEST_CASE(shapes) {
 BOOST_AUTO_TEST_CASE(d_frames_pass_both_ways_with_fcs) {
     TempDir tmp;
     auto device = open(tmp.path(), SpanEnd::Device);
+    const int deviceFd = device->dchannelFd();
     auto peer = open(tmp.path(), SpanEnd::Peer);
     BOOST_REQUIRE(waitFor([&] { return !device->inAlarm() && !peer->inAlarm(); }));
+    BOOST_TEST(waitReadable(device->lineEventFd(), 0));     // the line event of the attach
+    BOOST_TEST(waitReadable(peer->lineEventFd(), 0));
     BOOST_TEST(device->describe() == "virtual e1 " + tmp.path());
+    BOOST_TEST(device->dchannelFd() == deviceFd);          // the same number, a new line behind it
 
-    writePacket(device->dchannelFd(), kFrame);
-    auto got = readPacket(peer->dchannelFd());
+    sendD(*device, kFrame);
+    auto got = recvD(*peer);
     BOOST_REQUIRE_EQUAL(got.size(), kFrame.size());
     BOOST_TEST(std::equal(kFrame.begin(), kFrame.end() - 2, got.begin()));
     BOOST_TEST(checkFcs(got.data(), got.size()));
 
     std::vector<std::uint8_t> back{0x02, 0x01, 0x01, 0x02, 0x00, 0x00};
-    writePacket(peer->dchannelFd(), back);
-    got = readPacket(device->dchannelFd());
+    sendD(*peer, back);
+    got = recvD(*device);
     BOOST_REQUIRE_EQUAL(got.size(), back.size());
     BOOST_TEST(std::equal(back.begin(), back.end() - 2, got.begin()));
     BOOST_TEST(checkFcs(got.data(), got.size()));
 }
 
-BOOST_AUTO_TEST_CASE(bad_fcs_is_dropped) {
+// A far end speaking the wire protocol itself: hello, then the D-channel
+// arrives as SCM_RIGHTS; a frame with a bad FCS is dropped and counted; the
+// far end closing its D-channel puts the line down.
+BOOST_AUTO_TEST_CASE(bad_fcs_is_dropped_and_a_closed_dchannel_is_a_line_down) {
     TempDir tmp;
     auto device = open(tmp.path(), SpanEnd::Device);
+    auto& vdevice = dynamic_cast<VirtualSpan&>(*device);
     UniqueFd raw = rawConnect(tmp.path());
     const std::string hello = spanHello(SpanType::E1);
     writePacket(raw.get(), std::vector<std::uint8_t>(hello.begin(), hello.end()));
     BOOST_REQUIRE(waitFor([&] { return !device->inAlarm(); }));
+    BOOST_TEST(readPacket(raw.get()).size() == hello.size());   // the device's hello
+    UniqueFd d = receiveFd(raw.get());
+    BOOST_REQUIRE(d);
 
-    std::vector<std::uint8_t> bad{kDchannelTag};
-    bad.insert(bad.end(), kFrame.begin(), kFrame.end());
-    std::vector<std::uint8_t> good = bad;
-    fillFcs(good.data() + 1, good.size() - 1);
-    bad.back() = static_cast<std::uint8_t>(good.back() ^ 0x01);
-    writePacket(raw.get(), bad);
-    writePacket(raw.get(), good);
-    const auto got = readPacket(device->dchannelFd());
-    BOOST_TEST(got == std::vector<std::uint8_t>(good.begin() + 1, good.end()));
-    BOOST_TEST(readPacket(device->dchannelFd(), 50).empty());
+    std::vector<std::uint8_t> good = kFrame;
+    fillFcs(good.data(), good.size());
+    std::vector<std::uint8_t> bad = good;
+    bad.back() ^= 0x01;
+    writePacket(d.get(), bad);
+    writePacket(d.get(), good);
+    BOOST_TEST(recvD(*device) == good);                     // the bad one never came out
+    BOOST_TEST(vdevice.badFcsCount() == 1u);
+
+    d.reset();
+    BOOST_TEST(waitReadable(device->dchannelFd()));
+    std::uint8_t buf[64];
+    BOOST_TEST(device->readDchannel(buf, sizeof buf) == -1);
+    BOOST_TEST(waitFor([&] { return device->inAlarm() && vdevice.detachCount() == 1u; }));
 }
 
 BOOST_AUTO_TEST_CASE(alarm_and_recovery) {
     TempDir tmp;
     auto device = open(tmp.path(), SpanEnd::Device);
     BOOST_TEST(device->inAlarm());
-    writePacket(device->dchannelFd(), kFrame);   // line down: lost
+    sendD(*device, kFrame);   // line down: lost
 
     auto peer = open(tmp.path(), SpanEnd::Peer);
     BOOST_REQUIRE(waitFor([&] { return !device->inAlarm() && !peer->inAlarm(); }));
-    BOOST_TEST(readPacket(peer->dchannelFd(), 50).empty());
+    const std::vector<std::uint8_t> marker{0x02, 0x01, 0x7f, 0x7f, 0x00, 0x00};
+    sendD(*device, marker);
+    BOOST_TEST(recvD(*peer).at(2) == 0x7f);                // the first frame the peer sees is the marker
 
     peer.reset();
     BOOST_TEST(waitFor([&] { return device->inAlarm(); }));
     auto again = open(tmp.path(), SpanEnd::Peer);
     BOOST_TEST(waitFor([&] { return !device->inAlarm() && !again->inAlarm(); }));
-    writePacket(again->dchannelFd(), kFrame);
-    BOOST_TEST(readPacket(device->dchannelFd()).size() == kFrame.size());
+    sendD(*again, kFrame);
+    BOOST_TEST(recvD(*device).size() == kFrame.size());
 
     device.reset();
     BOOST_TEST(waitFor([&] { return again->inAlarm(); }));
@@ -172,15 +232,19 @@ BOOST_AUTO_TEST_CASE(second_peer_is_refused_and_types_must_match) {
     auto peer = open(tmp.path(), SpanEnd::Peer);
     BOOST_REQUIRE(waitFor([&] { return !peer->inAlarm(); }));
     auto intruder = open(tmp.path(), SpanEnd::Peer);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    BOOST_TEST(waitFor([&] { return dynamic_cast<VirtualSpan&>(*intruder).detachCount() == 1u; }));
     BOOST_TEST(intruder->inAlarm());
     BOOST_TEST(!peer->inAlarm());
     intruder.reset();
     peer.reset();
     BOOST_REQUIRE(waitFor([&] { return device->inAlarm(); }));
+    const unsigned before = dynamic_cast<VirtualSpan&>(*device).detachCount();
 
     auto t1 = open(tmp.path(), SpanEnd::Peer, SpanType::T1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    BOOST_TEST(waitFor([&] {
+        return dynamic_cast<VirtualSpan&>(*t1).detachCount() == 1u &&
+               dynamic_cast<VirtualSpan&>(*device).detachCount() == before + 1;
+    }));
     BOOST_TEST(t1->inAlarm());
     BOOST_TEST(device->inAlarm());
 }
