@@ -43,6 +43,7 @@ MediaStats ChannelCounters::snapshot() const {
     s.silenceFrames = get(silenceFrames);
     s.sendErrors = get(sendErrors);
     s.bearerErrors = get(bearerErrors);
+    s.bearerHangups = get(bearerHangups);
     s.jitterLate = get(jitterLate);
     s.jitterLost = get(jitterLost);
     s.jitterUnderruns = get(jitterUnderruns);
@@ -66,6 +67,10 @@ kernel::UniqueFd MediaChannel::attachBearer(kernel::UniqueFd fd, kernel::Law spa
 
 kernel::UniqueFd MediaChannel::detachBearer() {
     return std::move(bearer_);
+}
+
+void MediaChannel::countBearerHangup() {
+    add(counters_->bearerHangups);
 }
 
 void MediaChannel::setRemote(const RtpSpec& spec) {

@@ -19,7 +19,7 @@ namespace gw::dsp {
 struct ChannelCounters {
     std::atomic<std::uint64_t> rtpSent{0}, rtpReceived{0}, framesIn{0}, framesOut{0},
         rtpDiscarded{0}, telephoneEvents{0}, rtcpReceived{0}, silenceFrames{0}, sendErrors{0},
-        bearerErrors{0}, jitterLate{0}, jitterLost{0}, jitterUnderruns{0}, jitterOverflow{0};
+        bearerErrors{0}, bearerHangups{0}, jitterLate{0}, jitterLost{0}, jitterUnderruns{0}, jitterOverflow{0};
     int localPort = 0;
     MediaStats snapshot() const;
 };
@@ -37,6 +37,8 @@ public:
     // to unregister before it closes.
     kernel::UniqueFd attachBearer(kernel::UniqueFd fd, kernel::Law spanLaw);
     kernel::UniqueFd detachBearer();
+    // The span closed the B-channel first (counted once per bearer).
+    void countBearerHangup();
     void setRemote(const RtpSpec& spec);
 
     // Drains the B-channel. False when it has hung up (the caller detaches it).

@@ -77,11 +77,17 @@ struct MediaEngine::Impl {
     void dropBearer(MediaChannel& ch);
 };
 
+// The media thread is woken only by the command that finds the queue empty:
+// it takes the whole queue at once, so the commands of one signalling event
+// (allocate, attach, start) cost one wake-up, not three.
 void MediaEngine::Impl::post(Command c) {
+    bool wasEmpty;
     {
         std::lock_guard lock(queueMutex);
+        wasEmpty = queue.empty();
         queue.push_back(std::move(c));
     }
+    if (!wasEmpty) return;
     const std::uint64_t one = 1;
     [[maybe_unused]] ssize_t n = ::write(wakeFd.get(), &one, sizeof one);   // cannot block
 }
@@ -126,8 +132,10 @@ void MediaEngine::Impl::dispatch(std::uint64_t tok, std::uint32_t events) {
     case kBearer:
         if (ch.bearerFd() < 0) break;   // stale event of a bearer dropped in this batch
         // Read first: a hang-up may come with the last frames still queued.
-        if (!ch.onBearerReadable() || ((events & (EPOLLHUP | EPOLLERR)) && !(events & EPOLLIN)))
+        if (!ch.onBearerReadable() || ((events & (EPOLLHUP | EPOLLERR)) && !(events & EPOLLIN))) {
+            ch.countBearerHangup();
             dropBearer(ch);
+        }
         break;
     default: break;
     }

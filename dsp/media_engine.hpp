@@ -35,6 +35,7 @@ struct MediaStats {
     std::uint64_t silenceFrames = 0;     // frames played as idle code (no RTP)
     std::uint64_t sendErrors = 0;        // RTP the kernel refused, bad remote
     std::uint64_t bearerErrors = 0;      // bad-sized or unwritable B frames
+    std::uint64_t bearerHangups = 0;     // B-channels the span closed first
     std::uint64_t jitterLate = 0, jitterLost = 0, jitterUnderruns = 0, jitterOverflow = 0;
     int localPort = 0;
 };

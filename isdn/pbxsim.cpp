@@ -231,7 +231,12 @@ void Pbxsim::onEvent(const PriEvent& e) {
 }
 
 void Pbxsim::onFrame(bool tx, const std::uint8_t* frame, std::size_t n) {
-    if (!tx && q921FrameKind(frame, n) == "SABME") sawPeerSabme_ = true;
+    const std::string kind = q921FrameKind(frame, n);
+    if (!tx && kind == "SABME") sawPeerSabme_ = true;
+    // Link supervision (T203 polls and their answers, Q.921 §5.6), shown with -v.
+    if (options_.verbose && kind == "RR" && n >= 4 && (frame[3] & 0x01) != 0) {
+        log(std::string(tx ? "tx" : "rx") + " RR with P/F set");
+    }
     const auto msg = decodeQ931Frame(frame, n);
     if (!msg || msg->callRefLength == 0 || msg->callRef == 0) return;   // dummy or global
     const CallKey key{msg->callRef, tx ? !msg->callRefFlag : msg->callRefFlag};

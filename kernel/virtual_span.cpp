@@ -97,6 +97,7 @@ UniqueFd VirtualSpan::openBearer(int channel) {
         return {};
     }
     int pair[2];
+    bool wake;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (open_.count(channel) != 0) return {};
@@ -108,19 +109,22 @@ UniqueFd VirtualSpan::openBearer(int channel) {
         const int small = 1;
         ::setsockopt(pair[1], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
         open_.insert(channel);
+        wake = commands_.empty();   // the relay takes every queued command per wake-up
         commands_.push_back(Command{true, channel, UniqueFd(pair[1])});
     }
-    wakeUp(wake_.get());
+    if (wake) wakeUp(wake_.get());
     return UniqueFd(pair[0]);
 }
 
 void VirtualSpan::closeBearer(int channel) {
+    bool wake;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (open_.erase(channel) == 0) return;
+        wake = commands_.empty();
         commands_.push_back(Command{false, channel, {}});
     }
-    wakeUp(wake_.get());
+    if (wake) wakeUp(wake_.get());
 }
 
 void VirtualSpan::log(const std::string& what) const {

@@ -435,6 +435,36 @@ def pbx_call_takes_the_inbound_peer_of_its_controller():
     with_gateway(peers, body, extra_cfg=extra)
 
 
+def context_switches(pid):
+    with open("/proc/%d/task/%d/status" % (pid, pid)) as f:
+        fields = dict(line.split(":", 1) for line in f if "ctxt_switches" in line)
+    return sum(int(v) for v in fields.values())
+
+
+@test
+def idle_span_wakes_the_signalling_thread_only_for_libpri():
+    """An idle D-channel: from layer 2 up to the first Q.921 keepalive (T203,
+    10 s), the signalling thread wakes only for libpri's timers and frames,
+    the log and the SIP stack's own once-a-second housekeeping; never on a
+    polling clock of the span (that was 10 a second)."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["-v", "answer", "--count", "0"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        before = context_switches(gw.proc.pid)
+        start = time.time()
+        wait_for(lambda: "RR with P/F set" in pbx.err(), 15, "a Q.921 keepalive on the idle link")
+        woke = context_switches(gw.proc.pid) - before
+        elapsed = time.time() - start
+        check(elapsed > 5, "the keepalive came too early to measure an idle link")
+        # Sofia-SIP's timer: 1 a second; the keepalive exchange both ways and a
+        # log flush: a handful.
+        allowed = int(elapsed) + 6
+        check(woke <= allowed, "the signalling thread woke %d times in %.1f s of idle link (at most %d expected)"
+              % (woke, elapsed, allowed))
+    with_gateway(POTS, body)
+
+
 def main():
     only = sys.argv[sys.argv.index("-k") + 1] if "-k" in sys.argv else ""
     selected = [t for t in TESTS if not only or only in t.__name__]
