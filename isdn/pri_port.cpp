@@ -70,16 +70,17 @@ PriPort::PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int spanNo
 // that re-establishment discards the first SETUP (Q.921 §5.5.3). So each
 // time the line comes back, libpri starts afresh. libpri 1.6 cannot free a
 // control block; the previous one (a few KB) is left behind unused.
-// While the line is down libpri runs on (its frames are lost, its timers
-// report the D-channel down), and the D-channel fd is not watched.
+// While the line is down libpri runs on: its frames are lost and its timers
+// report the D-channel down.
 void PriPort::onLineEvent() {
     std::uint64_t count;
     [[maybe_unused]] ssize_t n = ::read(line_.lineEventFd(), &count, sizeof count);
-    // The line behind the fd number changed: watch it anew.
-    loop_.unwatchFd(fd_);
     const bool up = !line_.inAlarm();
     if (!up) return;
-    loop_.watchFd(fd_, [this] { onReadable(); });
+    if (!dWatched_) {
+        loop_.watchFd(fd_, [this] { onReadable(); });
+        dWatched_ = true;
+    }
     if (pri_) {
         GW_INFO("span=%d line back up: restarting layer 2", span_);
         if (up_) {
@@ -155,6 +156,7 @@ void PriPort::onReadable() {
         // line event follows. Until then the fd would only report EOF.
         lineGone_ = false;
         loop_.unwatchFd(fd_);
+        dWatched_ = false;
     }
     reschedule();
 }

@@ -66,7 +66,8 @@ private:
     IsdnPortListener& listener_;
     int span_;
     kernel::Span& line_;
-    int fd_;                 // line_'s D-channel fd number (the line behind it changes)
+    int fd_;                 // line_'s D-channel fd, watched while dWatched_
+    bool dWatched_ = false;
     bool lineGone_ = false;  // ioRead saw the far end hang up the D-channel
     kernel::Law law_;
     struct pri* pri_ = nullptr;

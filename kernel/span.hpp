@@ -43,23 +43,22 @@ class Span {
 public:
     virtual ~Span() = default;
     virtual const SpanShape& shape() const = 0;
-    // D-channel fd to wait on (non-blocking, packet semantics, as a DAHDI
-    // D-channel): readable when a frame is waiting. The fd number stays the
-    // same for the life of the Span, but the line behind it is replaced each
-    // time the line goes down or comes up: a reader that registered it with
-    // epoll registers it again on every line event (lineEventFd).
+    // D-channel fd to wait on: readable when a frame is waiting (or the line
+    // behind it has hung up). The same fd for the life of the Span, across
+    // line changes; frames are read and written with the two calls below.
     virtual int dchannelFd() const = 0;
     // Reads one D-channel frame followed by its kFcsBytes FCS bytes into
     // `buf`. Returns its length; 0 when no frame is waiting or the frame was
     // dropped (bad FCS, as an HDLC controller does); -1 when the line behind
-    // the fd is gone: stop waiting on it until the next line event.
+    // the fd is gone: stop waiting on it until the next line event (the span
+    // puts the line down).
     virtual long readDchannel(std::uint8_t* buf, std::size_t cap) = 0;
     // Sends one frame of `n` bytes whose last kFcsBytes are FCS space (filled
     // here). While the line is down the frame is lost, as on a wire. False if
     // the frame could not be queued.
     virtual bool writeDchannel(std::uint8_t* frame, std::size_t n) = 0;
-    // Readable (an eventfd: read 8 bytes to clear it) each time inAlarm() or
-    // the line behind dchannelFd() changes.
+    // Readable (an eventfd: read 8 bytes to clear it) each time inAlarm()
+    // changes, that is each time the line behind dchannelFd() is replaced.
     virtual int lineEventFd() const = 0;
     // Opens B-channel `channel`. The caller owns the returned fd (non-blocking,
     // packet semantics): a kFrameBytes frame becomes readable every 20 ms, and

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -78,6 +79,11 @@ bool VirtualSpan::start(std::string& error) {
     }
     wake_.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
     lineEvent_.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    dPoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
+    if (!dPoll_ || !watchUpper()) {
+        error = std::string("cannot create the D-channel of span ") + path_ + ": " + std::strerror(errno);
+        return false;
+    }
     timer_.reset(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
     if (!wake_ || !lineEvent_ || !timer_) {
         error = std::string("cannot create the clock of span ") + path_ + ": " + std::strerror(errno);
@@ -370,6 +376,7 @@ bool VirtualSpan::handOverDchannel() {
 // sees the number closed, and the old line's far end sees it hang up.
 void VirtualSpan::lineUp(UniqueFd dchannel) {
     ::dup3(dchannel.get(), dUpper_.get(), O_CLOEXEC);
+    watchUpper();
     dIdle_.reset();
     alarm_ = false;
     wakeUp(lineEvent_.get());
@@ -380,10 +387,20 @@ void VirtualSpan::lineDown() {
     UniqueFd near, idle;
     if (packetPair(near, idle)) {
         ::dup3(near.get(), dUpper_.get(), O_CLOEXEC);
+        watchUpper();
         dIdle_ = std::move(idle);
     }
     alarm_ = true;
     wakeUp(lineEvent_.get());
+}
+
+// The file behind dUpper_ is new after each dup3(): the old one left dPoll_
+// when it was closed.
+bool VirtualSpan::watchUpper() {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = dUpper_.get();
+    return ::epoll_ctl(dPoll_.get(), EPOLL_CTL_ADD, dUpper_.get(), &ev) == 0;
 }
 
 long VirtualSpan::readDchannel(std::uint8_t* buf, std::size_t cap) {
@@ -391,7 +408,7 @@ long VirtualSpan::readDchannel(std::uint8_t* buf, std::size_t cap) {
     if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : lineGone();
     if (n == 0) {
         // An empty message, or the far end closed its half.
-        pollfd p{dUpper_.get(), POLLIN | POLLRDHUP, 0};
+        pollfd p{dUpper_.get(), POLLIN | POLLRDHUP, 0};   // dUpper_ itself, not the epoll set
         return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLRDHUP)) != 0 ? lineGone() : 0;
     }
     // An HDLC controller discards a frame whose FCS does not check.

@@ -65,7 +65,7 @@ public:
     bool start(std::string& error);
 
     const SpanShape& shape() const override { return shape_; }
-    int dchannelFd() const override { return dUpper_.get(); }
+    int dchannelFd() const override { return dPoll_.get(); }
     long readDchannel(std::uint8_t* buf, std::size_t cap) override;
     bool writeDchannel(std::uint8_t* frame, std::size_t n) override;
     int lineEventFd() const override { return lineEvent_.get(); }
@@ -104,6 +104,7 @@ private:
     bool handOverDchannel();
     void lineUp(UniqueFd dchannel);
     void lineDown();
+    bool watchUpper();
     long lineGone();
     void sendLink(std::uint8_t tag, const std::uint8_t* data, std::size_t n);
     void armTimer(bool on);
@@ -121,7 +122,10 @@ private:
     // dUpper_ is the fd number the layer above reads; the relay thread dup2()s
     // onto it the near end of a pair whose far end is either the far-end
     // process's (line up) or dIdle_ (line down: the relay drains and drops).
+    // dPoll_, an epoll set holding dUpper_ (re-added after each swap), is the
+    // fd the layer above waits on: its registrations never go stale.
     UniqueFd dUpper_;
+    UniqueFd dPoll_;
     UniqueFd dIdle_;                 // relay thread only
     UniqueFd lineEvent_;             // eventfd: alarm or D line changed
     UniqueFd wake_;                  // eventfd: commands or shutdown
