@@ -24,6 +24,12 @@ double millis(std::chrono::steady_clock::duration d) {
     return std::chrono::duration<double, std::milli>(d).count();
 }
 
+// `at` (steady clock) on the wall clock, in us since the epoch.
+long long epochMicros(std::chrono::steady_clock::time_point at) {
+    const auto wall = std::chrono::system_clock::now() - (std::chrono::steady_clock::now() - at);
+    return std::chrono::duration_cast<std::chrono::microseconds>(wall.time_since_epoch()).count();
+}
+
 std::string callName(int index) {
     return index > 0 ? "call " + std::to_string(index) : std::string("unexpected call");
 }
@@ -87,6 +93,7 @@ void Pbxsim::placeCall(Clock::time_point now) {
     call.report.called = options_.to;
     call.report.calling = options_.from;
     call.start = now;
+    call.report.startEpochUs = epochMicros(call.start);
     idleSince_.reset();
     const int channel = huntChannel(-1);
     if (channel < 0) return finish(call, "no free B-channel");
@@ -127,6 +134,7 @@ void Pbxsim::onRing(const PriEvent& e) {
         call.report.messages = std::move(pendingSetup_->messages);
         pendingSetup_.reset();
     }
+    call.report.startEpochUs = epochMicros(call.start);
     const bool wanted = options_.mode == PbxsimOptions::Mode::Answer && !stopping_ &&
                         (options_.count == 0 || placed_ < options_.count);
     call.reported = wanted;

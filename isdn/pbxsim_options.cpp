@@ -243,7 +243,9 @@ const char* pbxsimUsage() {
            "                    --count N calls (default 1; 0 = until SIGINT/SIGTERM)\n"
            "  --level DBM0      tone level (default -10)\n"
            "\n"
-           "Prints one JSON line per call on stdout. Exit status: 0 every call met the\n"
+           "Prints one JSON line per call on stdout; each Q.931 message in it carries t\n"
+           "(seconds since the call started) and epoch_us (wall clock, CLOCK_REALTIME,\n"
+           "in microseconds since the epoch). Exit status: 0 every call met the\n"
            "expectation (call: --expect, default answer; answer: answered, or rejected\n"
            "with the --reject cause), 1 otherwise, 2 usage error.\n";
 }

@@ -2,6 +2,7 @@
 // unknowns) and the expectation check behind pbxsim's exit status.
 #include "isdn/pbxsim_report.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace gw::isdn {
@@ -31,12 +32,16 @@ std::string fixed(double v, int decimals) {
     return buf;
 }
 
-std::string messagesJson(const std::vector<TracedMessage>& messages) {
+// "t": seconds since the call started; "epoch_us": the same instant on the
+// wall clock, so a message can be lined up with another process's trace.
+std::string messagesJson(const std::vector<TracedMessage>& messages, std::optional<long long> startEpochUs) {
     std::string out = "[";
     for (std::size_t i = 0; i < messages.size(); ++i) {
         const TracedMessage& m = messages[i];
         if (i != 0) out += ",";
-        out += "{\"t\":" + fixed(m.t, 3) + ",\"dir\":\"" + (m.tx ? "tx" : "rx") + "\",\"msg\":" + quoted(m.name) + "}";
+        out += "{\"t\":" + fixed(m.t, 3);
+        if (startEpochUs) out += ",\"epoch_us\":" + std::to_string(*startEpochUs + std::llround(m.t * 1e6));
+        out += ",\"dir\":\"" + std::string(m.tx ? "tx" : "rx") + "\",\"msg\":" + quoted(m.name) + "}";
     }
     return out + "]";
 }
@@ -52,7 +57,7 @@ std::string toJson(const CallReport& r) {
     out += ",\"result\":" + quoted(r.result);
     out += ",\"cause\":" + (r.cause ? std::to_string(*r.cause) : "null");
     out += ",\"cause_from\":" + (r.causeFrom.empty() ? std::string("null") : quoted(r.causeFrom));
-    out += ",\"messages\":" + messagesJson(r.messages);
+    out += ",\"messages\":" + messagesJson(r.messages, r.startEpochUs);
     if (r.heard) {
         out += ",\"heard\":{\"freq_hz\":" + fixed(r.heard->freqHz, 1) + ",\"level_dbm0\":" +
                fixed(r.heard->levelDbm0, 1) + ",\"frames\":" + std::to_string(r.heard->frames) + "}";

@@ -33,6 +33,9 @@ struct CallReport {
     std::optional<int> cause;           // Q.850 cause that ended the call
     std::string causeFrom;              // "local" | "remote" | ""
     std::vector<TracedMessage> messages;
+    std::optional<long long> startEpochUs;  // wall clock (CLOCK_REALTIME) at the call's
+                                            // start, us since the epoch; places each
+                                            // message on the clock other tools stamp with
     std::optional<HeardAudio> heard;
     std::optional<double> setupToConnectMs;
     std::string error;                  // why a call failed, for the administrator

@@ -43,11 +43,13 @@ def wait_for(cond, timeout, what):
 
 
 class Gateway:
-    """gatewayd on a fresh virtual E1 with a config built from `peers`."""
+    """gatewayd on a fresh virtual E1 with a config built from `peers`;
+    `spans` > 1 adds controllers e1 1.. on virtual spans self.spans[1:]."""
 
-    def __init__(self, peers_cfg, name="gw", extra_cfg="", args=None):
+    def __init__(self, peers_cfg, name="gw", extra_cfg="", args=None, spans=1, rtp_ports=200):
         self.dir = tempfile.mkdtemp(prefix="gwtest-")
         self.span = os.path.join(self.dir, "span0")
+        self.spans = [self.span] + [os.path.join(self.dir, "span%d" % n) for n in range(1, spans)]
         self.sip_port = free_port()
         self.cfg = os.path.join(self.dir, "gw.cfg")
         with open(self.cfg, "w") as f:
@@ -58,12 +60,17 @@ class Gateway:
                     " source virtual %s\n"
                     "sip-ua\n"
                     " bind 127.0.0.1 %d\n" % (name, self.span, self.sip_port))
+            for n in range(1, spans):
+                f.write("controller e1 %d\n"
+                        " pri-group timeslots 1-31\n"
+                        " isdn switch-type primary-net5\n"
+                        " source virtual %s\n" % (n, self.spans[n]))
             f.write(extra_cfg)
             f.write(peers_cfg)
         self.log_path = os.path.join(self.dir, "gatewayd.log")
         self.cli_socket = os.path.join(self.dir, "cli.sock")
         rtp = free_port(even=True)
-        self.args = ["-c", self.cfg, "--rtp-ports", "%d-%d" % (rtp, rtp + 200),
+        self.args = ["-c", self.cfg, "--rtp-ports", "%d-%d" % (rtp, min(rtp + rtp_ports, 65534)),
                      "--cli-socket", self.cli_socket] + (args or [])
         open(self.log_path, "w").close()
         self._start()
@@ -96,8 +103,10 @@ class Gateway:
         with open(self.log_path) as f:
             return f.read()
 
-    def wait_dchannel(self, timeout=10):
-        wait_for(lambda: "D-channel up" in self.text(), timeout, "D-channel up")
+    def wait_dchannel(self, timeout=10, span=None):
+        """Waits for a D-channel up on any span, or on controller `span`."""
+        what = "D-channel up" if span is None else "span=%d D-channel up" % span
+        wait_for(lambda: what in self.text(), timeout, what)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -152,7 +161,10 @@ class Pbx:
 class Sipp:
     """SIPp with one of our scenarios; keys fill [name] fields."""
 
-    def __init__(self, gw, scenario, port, keys=None, uac=False, calls=1, extra=None, trace=False):
+    def __init__(self, gw, scenario, port, keys=None, uac=False, calls=1, extra=None, trace=False,
+                 limit=1, rate=1):
+        """As a UAC (uac=True) SIPp keeps at most `limit` calls up and starts
+        `rate` calls per second."""
         self.log_dir = gw.dir
         self.message_file = os.path.join(gw.dir, "sipp-%d-messages.log" % port) if trace else None
         self.port = port
@@ -172,7 +184,7 @@ class Sipp:
                 "-timeout", "60s", "-timeout_error"]
         if uac:
             args += ["-s", keys.get("service", "5551000") if keys else "5551000",
-                     "127.0.0.1:%d" % gw.sip_port, "-l", "1", "-r", "1"]
+                     "127.0.0.1:%d" % gw.sip_port, "-l", str(limit), "-r", str(rate)]
         if trace:
             args += ["-trace_msg", "-message_file", self.message_file]
         args += extra or []
@@ -206,6 +218,6 @@ def messages(call):
     return ["%s %s" % (m["dir"], m["msg"]) for m in call["messages"]]
 
 
-def idle_channels(gw):
-    found = re.findall(r"span 0: (\d+) of (\d+) B-channels idle", gw.text())
+def idle_channels(gw, span=0):
+    found = re.findall(r"span %d: (\d+) of (\d+) B-channels idle" % span, gw.text())
     return tuple(int(x) for x in found[-1]) if found else None
