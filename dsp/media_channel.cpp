@@ -4,6 +4,7 @@
 #include "dsp/media_channel.hpp"
 
 #include "dsp/g711.hpp"
+#include "kernel/recv_batch.hpp"
 
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -85,22 +86,25 @@ void MediaChannel::setRemote(const RtpSpec& spec) {
     else if (isNullAddress(*remote_)) remote_.reset();   // on hold: send nothing
 }
 
+// One recvmmsg() per wake-up takes every frame waiting (epoll is level
+// triggered, so frames beyond the batch wake us again). The RTP that came
+// since the last frame is taken first, on the B-channel's clock: the media
+// thread is not woken once per RTP packet.
 bool MediaChannel::onBearerReadable() {
-    std::array<std::uint8_t, kMaxDatagram> buf;
-    for (int i = 0; i < kMaxFramesPerWake; ++i) {
-        const ssize_t n = ::read(bearer_.get(), buf.data(), buf.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
-            add(counters_->bearerErrors);
-            return false;
-        }
-        if (n == 0) return false;   // far end of the B-channel closed
-        if (static_cast<std::size_t>(n) != kernel::kFrameBytes) {
+    thread_local kernel::RecvBatch<kMaxFramesPerWake, kMaxDatagram> batch;
+    onRtpReadable();
+    const int n = batch.receive(bearer_.get());
+    if (n < 0) {
+        add(counters_->bearerErrors);
+        return false;
+    }
+    for (int i = 0; i < n; ++i) {
+        if (batch.size(i) == 0) return false;   // far end of the B-channel closed
+        if (batch.size(i) != kernel::kFrameBytes) {
             add(counters_->bearerErrors);
             continue;
         }
-        onBearerFrame(buf.data());
+        onBearerFrame(batch.data(i));
     }
     return true;
 }
@@ -143,15 +147,9 @@ void MediaChannel::playFrame() {
 }
 
 void MediaChannel::onRtpReadable() {
-    std::array<std::uint8_t, kMaxDatagram> buf;
-    for (int i = 0; i < kMaxPacketsPerWake; ++i) {
-        const ssize_t n = ::recv(sockets_.rtp.get(), buf.data(), buf.size(), MSG_DONTWAIT);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return;   // EAGAIN, or a pending error now cleared
-        }
-        onRtpPacket(buf.data(), static_cast<std::size_t>(n));
-    }
+    thread_local kernel::RecvBatch<kMaxPacketsPerWake, kMaxDatagram> batch;
+    const int n = batch.receive(sockets_.rtp.get());   // an error (ICMP) is cleared by reading it
+    for (int i = 0; i < n; ++i) onRtpPacket(batch.data(i), batch.size(i));
 }
 
 void MediaChannel::onRtpPacket(const std::uint8_t* data, std::size_t n) {

@@ -74,7 +74,7 @@ struct MediaEngine::Impl {
     void watch(int fd, std::uint64_t tok);
     void unwatch(int fd);
     void dispatch(std::uint64_t tok, std::uint32_t events);
-    void dropBearer(MediaChannel& ch);
+    void dropBearer(MediaChannel& ch, std::uint64_t serial);
 };
 
 // The media thread is woken only by the command that finds the queue empty:
@@ -134,16 +134,17 @@ void MediaEngine::Impl::dispatch(std::uint64_t tok, std::uint32_t events) {
         // Read first: a hang-up may come with the last frames still queued.
         if (!ch.onBearerReadable() || ((events & (EPOLLHUP | EPOLLERR)) && !(events & EPOLLIN))) {
             ch.countBearerHangup();
-            dropBearer(ch);
+            dropBearer(ch, tok >> 2);
         }
         break;
     default: break;
     }
 }
 
-void MediaEngine::Impl::dropBearer(MediaChannel& ch) {
+void MediaEngine::Impl::dropBearer(MediaChannel& ch, std::uint64_t serial) {
     unwatch(ch.bearerFd());
     ch.detachBearer();   // closes it
+    watch(ch.rtpFd(), token(serial, kRtp));   // RTP is counted again as it comes
 }
 
 void MediaEngine::Impl::drainCommands() {
@@ -180,10 +181,13 @@ void MediaEngine::Impl::apply(Command& c) {
     MediaChannel& ch = *it->second.channel;
     switch (c.op) {
     case Command::Attach: {
+        const bool hadBearer = ch.bearerFd() >= 0;
         unwatch(ch.bearerFd());
         const int fd = c.fd.get();
         ch.attachBearer(std::move(c.fd), c.law);   // the old fd closes here
         watch(fd, token(it->second.serial, kBearer));
+        // With a B-channel, RTP is read on its clock: no wake-up per packet.
+        if (!hadBearer) unwatch(ch.rtpFd());
         break;
     }
     case Command::SetRemote: ch.setRemote(c.spec); break;

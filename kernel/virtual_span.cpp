@@ -4,6 +4,8 @@
 // and shutdown. The D-channel itself is read and written by the layer above.
 #include "kernel/virtual_span.hpp"
 
+#include "kernel/recv_batch.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/epoll.h>
@@ -27,6 +29,22 @@ constexpr int kSendFlags = MSG_DONTWAIT | MSG_NOSIGNAL;
 void wakeUp(int eventFd) {
     const std::uint64_t one = 1;
     [[maybe_unused]] ssize_t rc = ::write(eventFd, &one, sizeof one);
+}
+
+// The fds a message carried (SCM_RIGHTS): the first is kept, any other closed.
+UniqueFd takePassedFd(msghdr& msg) {
+    UniqueFd passed;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (std::size_t i = 0; i < count; ++i) {
+            int fd;
+            std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+            if (!passed) passed.reset(fd);
+            else ::close(fd);
+        }
+    }
+    return passed;
 }
 
 bool packetPair(UniqueFd& a, UniqueFd& b) {
@@ -204,6 +222,7 @@ void VirtualSpan::tick() {
     const std::uint64_t ticks = std::min<std::uint64_t>(expirations, kMaxQueuedFrames);
     for (std::uint64_t i = 0; i < ticks; ++i) {
         for (auto& [channel, bearer] : bearers_) clockBearer(channel, bearer);
+        flushLink();
     }
 }
 
@@ -218,13 +237,13 @@ void VirtualSpan::clockBearer(int channel, Bearer& bearer) {
     }
     ::send(bearer.fd.get(), out.data(), out.size(), kSendFlags);   // caller behind: dropped
 
-    std::uint8_t buf[kMaxWireMessage];
-    for (;;) {
-        const ssize_t n = ::recv(bearer.fd.get(), buf, sizeof buf, MSG_DONTWAIT);
-        if (n <= 0) break;
+    // Every frame the caller wrote since the last tick, in one call.
+    thread_local RecvBatch<kMaxQueuedFrames, kMaxWireMessage> batch;
+    const int n = batch.receive(bearer.fd.get());
+    for (int i = 0; i < n; ++i) {
         Frame in;
         in.fill(idle);
-        std::memcpy(in.data(), buf, std::min<std::size_t>(static_cast<std::size_t>(n), in.size()));
+        std::memcpy(in.data(), batch.data(i), std::min(batch.size(i), in.size()));
         pushBounded(bearer.toFar, in);
     }
     Frame next;
@@ -234,7 +253,32 @@ void VirtualSpan::clockBearer(int channel, Bearer& bearer) {
         next = bearer.toFar.front();
         bearer.toFar.pop_front();
     }
-    if (link_ && helloSeen_) sendLink(static_cast<std::uint8_t>(channel), next.data(), next.size());
+    if (link_ && helloSeen_) queueLink(static_cast<std::uint8_t>(channel), next);
+}
+
+// One tick's B-channel frames go to the far end in one sendmmsg().
+void VirtualSpan::queueLink(std::uint8_t tag, const Frame& frame) {
+    OutFrame& o = outgoing_.emplace_back();
+    o.bytes[0] = tag;
+    std::memcpy(o.bytes.data() + 1, frame.data(), frame.size());
+}
+
+void VirtualSpan::flushLink() {
+    if (outgoing_.empty()) return;
+    if (link_) {
+        std::vector<iovec> iov(outgoing_.size());
+        std::vector<mmsghdr> msgs(outgoing_.size());
+        for (std::size_t i = 0; i < outgoing_.size(); ++i) {
+            iov[i] = {outgoing_[i].bytes.data(), outgoing_[i].bytes.size()};
+            msgs[i] = {};
+            msgs[i].msg_hdr.msg_iov = &iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+        }
+        // A full link drops the rest, as a congested line would; a dead one
+        // is noticed by readLink().
+        ::sendmmsg(link_.get(), msgs.data(), static_cast<unsigned>(msgs.size()), kSendFlags);
+    }
+    outgoing_.clear();
 }
 
 void VirtualSpan::acceptPeer() {
@@ -265,41 +309,42 @@ void VirtualSpan::detach(const char* why) {
     log(text);
 }
 
-// Receives each message with the fds that came with it (SCM_RIGHTS): the
-// D-channel handed over by the Device; any other fd is closed unread.
+// Receives the waiting messages (a tick's worth of B-channel frames in one
+// recvmmsg()) with the fds that came with them (SCM_RIGHTS): the D-channel
+// handed over by the Device; any other fd is closed unread.
 void VirtualSpan::readLink() {
-    std::uint8_t buf[kMaxWireMessage];
+    constexpr std::size_t kBatch = 32;
+    constexpr std::size_t kControl = CMSG_SPACE(4 * sizeof(int));
+    thread_local std::array<std::array<std::uint8_t, kMaxWireMessage>, kBatch> bufs;
+    thread_local std::array<std::array<char, kControl>, kBatch> controls;
     while (link_) {
-        iovec iov{buf, sizeof buf};
-        alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
-        msghdr msg{};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        const ssize_t n = ::recvmsg(link_.get(), &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-        UniqueFd passed;
-        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); n >= 0 && c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-            const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-            for (std::size_t i = 0; i < count; ++i) {
-                int fd;
-                std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-                if (!passed) passed.reset(fd);
-                else ::close(fd);
+        iovec iov[kBatch];
+        mmsghdr msgs[kBatch];
+        for (std::size_t i = 0; i < kBatch; ++i) {
+            iov[i] = {bufs[i].data(), bufs[i].size()};
+            msgs[i] = {};
+            msgs[i].msg_hdr.msg_iov = &iov[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+            msgs[i].msg_hdr.msg_control = controls[i].data();
+            msgs[i].msg_hdr.msg_controllen = kControl;
+        }
+        const int n = ::recvmmsg(link_.get(), msgs, kBatch, MSG_DONTWAIT | MSG_CMSG_CLOEXEC, nullptr);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+            if (errno == ECONNRESET) detach("far end went away");
+            else detach((std::string("far end connection failed: ") + std::strerror(errno)).c_str());
+            return;
+        }
+        for (int i = 0; i < n && link_; ++i) {
+            UniqueFd passed = takePassedFd(msgs[i].msg_hdr);
+            if (msgs[i].msg_len == 0) {   // the far end closed the connection
+                detach("far end went away");
+                return;
             }
+            onLinkMessage(bufs[i].data(), msgs[i].msg_len, std::move(passed));
         }
-        if (n > 0) {
-            onLinkMessage(buf, static_cast<std::size_t>(n), std::move(passed));
-            continue;
-        }
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-        if (n == 0 || errno == ECONNRESET) {
-            detach("far end went away");
-        } else {
-            detach((std::string("far end connection failed: ") + std::strerror(errno)).c_str());
-        }
+        if (n < static_cast<int>(kBatch)) return;   // the queue is drained
     }
 }
 
@@ -429,16 +474,6 @@ bool VirtualSpan::writeDchannel(std::uint8_t* frame, std::size_t n) {
     if (n <= kFcsBytes || n > kMaxWireMessage) return false;
     fillFcs(frame, n);
     return ::send(dUpper_.get(), frame, n, kSendFlags) == static_cast<ssize_t>(n);
-}
-
-void VirtualSpan::sendLink(std::uint8_t tag, const std::uint8_t* data, std::size_t n) {
-    std::uint8_t msg[kMaxWireMessage + 1];
-    if (n > kMaxWireMessage) return;
-    msg[0] = tag;
-    std::memcpy(msg + 1, data, n);
-    // A full link drops the message, as a congested line would; a dead one is
-    // noticed by readLink().
-    ::send(link_.get(), msg, n + 1, kSendFlags);
 }
 
 } // namespace gw::kernel

@@ -106,7 +106,8 @@ private:
     void lineDown();
     bool watchUpper();
     long lineGone();
-    void sendLink(std::uint8_t tag, const std::uint8_t* data, std::size_t n);
+    void queueLink(std::uint8_t tag, const std::array<std::uint8_t, kFrameBytes>& frame);
+    void flushLink();
     void armTimer(bool on);
     void log(const std::string& what) const;
 
@@ -141,6 +142,10 @@ private:
     std::set<int> open_;
 
     std::map<int, Bearer> bearers_;  // relay thread only
+    struct OutFrame {
+        std::array<std::uint8_t, kFrameBytes + 1> bytes;   // tag + frame
+    };
+    std::vector<OutFrame> outgoing_; // this tick's frames to the far end
     std::thread thread_;
 };
 
