@@ -60,7 +60,8 @@ MediaChannel::MediaChannel(RtpSockets sockets, RtpSender sender,
 
 kernel::UniqueFd MediaChannel::attachBearer(kernel::UniqueFd fd, kernel::Law spanLaw) {
     const int flags = ::fcntl(fd.get(), F_GETFL);
-    if (flags >= 0) ::fcntl(fd.get(), F_SETFL, flags | O_NONBLOCK);   // never block the thread
+    if (flags >= 0 && (flags & O_NONBLOCK) == 0)
+        ::fcntl(fd.get(), F_SETFL, flags | O_NONBLOCK);   // never block the thread
     spanLaw_ = spanLaw;
     std::swap(fd, bearer_);
     return fd;

@@ -192,9 +192,8 @@ void MediaEngine::Impl::apply(Command& c) {
     }
     case Command::SetRemote: ch.setRemote(c.spec); break;
     case Command::Release:
-        unwatch(ch.bearerFd());
-        unwatch(ch.rtpFd());
-        unwatch(ch.rtcpFd());
+        // The channel owns the only copy of each fd: closing them takes them
+        // out of the epoll set, no EPOLL_CTL_DEL needed.
         bySerial.erase(it->second.serial);
         channels.erase(it);   // closes the sockets and the B-channel
         break;
