@@ -25,15 +25,22 @@ const char* const kLevelNames[] = {"ERROR", "WARN", "INFO", "DEBUG"};
 std::mutex gTapMutex;
 LogTap gTap;
 
-// Formats "HH:MM:SS.mmm LEVEL text\n" into `line`; returns its length.
+// Formats "HH:MM:SS.mmm LEVEL text\n" into `line`; returns its length. The
+// HH:MM:SS part is worked out once a second per thread.
 std::size_t formatLine(char (&line)[2048], LogLevel level, const char* fmt, va_list ap) {
-    auto now = std::chrono::system_clock::now();
-    std::time_t t = std::chrono::system_clock::to_time_t(now);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    int n = std::snprintf(line, sizeof line, "%02d:%02d:%02d.%03d %-5s ", tm.tm_hour, tm.tm_min,
-                          tm.tm_sec, static_cast<int>(ms), kLevelNames[static_cast<int>(level)]);
+    thread_local std::time_t cachedSecond = -1;
+    thread_local char clock[9];
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    if (t != cachedSecond) {
+        std::tm tm{};
+        localtime_r(&t, &tm);
+        std::snprintf(clock, sizeof clock, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+        cachedSecond = t;
+    }
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    int n = std::snprintf(line, sizeof line, "%s.%03d %-5s ", clock, static_cast<int>(ms),
+                          kLevelNames[static_cast<int>(level)]);
     int m = std::vsnprintf(line + n, sizeof line - n - 1, fmt, ap);
     std::size_t len = n + (m < 0 ? 0 : std::min<std::size_t>(m, sizeof line - n - 2));
     line[len++] = '\n';
