@@ -423,6 +423,7 @@ void VirtualSpan::lineUp(UniqueFd dchannel) {
     ::dup3(dchannel.get(), dUpper_.get(), O_CLOEXEC);
     watchUpper();
     dIdle_.reset();
+    dGone_ = false;   // a hang-up seen on the previous line is not this one's
     alarm_ = false;
     wakeUp(lineEvent_.get());
 }
