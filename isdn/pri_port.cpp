@@ -70,13 +70,22 @@ PriPort::PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int spanNo
 // that re-establishment discards the first SETUP (Q.921 §5.5.3). So each
 // time the line comes back, libpri starts afresh. libpri 1.6 cannot free a
 // control block; the previous one (a few KB) is left behind unused.
-// While the line is down libpri runs on: its frames are lost and its timers
-// report the D-channel down.
+// While the line is down libpri runs on, its frames lost; the D-channel is
+// reported down at once.
 void PriPort::onLineEvent() {
     std::uint64_t count;
     [[maybe_unused]] ssize_t n = ::read(line_.lineEventFd(), &count, sizeof count);
     const bool up = !line_.inAlarm();
-    if (!up) return;
+    if (!up) {
+        // Layer 1 lost: the D-channel cannot carry anything, so its calls end
+        // now rather than when libpri's Q.921 timers give up (T200 x N200).
+        if (up_) {
+            GW_WARN("span=%d layer 1 down (span in alarm): D-channel down", span_);
+            up_ = false;
+            listener_.onDchannel(span_, false);
+        }
+        return;
+    }
     if (!dWatched_) {
         loop_.watchFd(fd_, [this] { onReadable(); });
         dWatched_ = true;
@@ -203,6 +212,7 @@ void PriPort::dispatch(void* raw) {
         listener_.onDchannel(span_, true);
         break;
     case PRI_EVENT_DCHAN_DOWN:
+        if (!up_) break;   // already reported with the loss of layer 1
         up_ = false;
         listener_.onDchannel(span_, false);
         break;

@@ -435,6 +435,27 @@ def pbx_call_takes_the_inbound_peer_of_its_controller():
     with_gateway(peers, body, extra_cfg=extra)
 
 
+@test
+def pbx_vanishing_clears_the_sip_side_at_once():
+    """The PBX dies (kill -9) with a call up: the span goes into alarm, the
+    D-channel is reported down at once (not after libpri's T200 x N200) and
+    the phone gets its BYE with cause 38; every B-channel ends idle."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "0"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True, trace=True)
+        procs.append(phone)
+        wait_for(lambda: "Active(10) on Connect" in gw.text(), 10, "the call answered by the PBX")
+        pbx.proc.kill()
+        killed = time.time()
+        check(phone.wait(10) == 0, "SIPp phone scenario failed:\n" + phone.errors())
+        check(time.time() - killed < 3, "the phone's BYE came %.1f s after the PBX died" % (time.time() - killed))
+        check("Reason: Q.850;cause=38" in phone.messages(), "BYE without Reason cause 38")
+        wait_for(lambda: idle_channels(gw) == (30, 30), 20, "every B-channel idle after the PBX died")
+    with_gateway(POTS, body)
+
+
 def context_switches(pid):
     with open("/proc/%d/task/%d/status" % (pid, pid)) as f:
         fields = dict(line.split(":", 1) for line in f if "ctxt_switches" in line)
