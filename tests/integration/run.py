@@ -163,7 +163,8 @@ def unrouted_number_is_cause_1():
         pbx = Pbx(gw, ["call", "--to", "7777", "--expect", "cause=1"])
         procs.append(pbx)
         check(pbx.wait() == 0, "pbxsim did not see cause 1:\n" + pbx.err())
-        check(idle_channels(gw) == (30, 30), "B-channels after the call: %s" % (idle_channels(gw),))
+        wait_for(lambda: idle_channels(gw) == (30, 30), 5,
+                 "every B-channel idle after the call (now %s)" % (idle_channels(gw),))
     with_gateway(POTS, body)
 
 
