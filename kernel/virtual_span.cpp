@@ -176,7 +176,10 @@ void VirtualSpan::run() {
             std::uint64_t count;
             [[maybe_unused]] ssize_t rc = ::read(wake_.get(), &count, sizeof count);
             applyCommands();
-            if (dGone_.exchange(false) && link_) detach("far end closed its D-channel");
+            if (dGone_.exchange(false)) {
+                if (link_) detach("far end closed its D-channel");
+                else lineDown();   // the reader has drained the hung-up line
+            }
         }
         if (fds[1].revents != 0) tick();
         if (fds[2].revents != 0) drainIdleD();
@@ -298,10 +301,19 @@ void VirtualSpan::attach(UniqueFd link) {
     ::send(link_.get(), hello.data(), hello.size(), kSendFlags);
 }
 
+// The alarm is raised at once. A D-channel that was up is hung up but not yet
+// replaced: frames the far end sent before it went away are still read, and
+// the reader's hang-up report (readDchannel -> -1) puts the idle line in.
 void VirtualSpan::detach(const char* why) {
     link_.reset();
     helloSeen_ = false;
-    lineDown();
+    if (dIdle_) {
+        lineDown();
+    } else {
+        ::shutdown(dUpper_.get(), SHUT_RDWR);
+        alarm_ = true;
+        wakeUp(lineEvent_.get());
+    }
     ++detaches_;
     for (auto& entry : bearers_) entry.second.fromFar.clear();
     std::string text = std::string(why) + "; span in alarm";
@@ -429,7 +441,10 @@ void VirtualSpan::lineUp(UniqueFd dchannel) {
 }
 
 void VirtualSpan::lineDown() {
-    if (dIdle_) return;   // already down
+    if (dIdle_) {         // already down
+        alarm_ = true;
+        return;
+    }
     UniqueFd near, idle;
     if (packetPair(near, idle)) {
         ::dup3(near.get(), dUpper_.get(), O_CLOEXEC);

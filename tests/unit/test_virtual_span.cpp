@@ -215,8 +215,10 @@ BOOST_AUTO_TEST_CASE(alarm_and_recovery) {
     sendD(*device, marker);
     BOOST_TEST(recvD(*peer).at(2) == 0x7f);                // the first frame the peer sees is the marker
 
+    sendD(*peer, kFrame);   // the far end's last frame before it goes away
     peer.reset();
     BOOST_TEST(waitFor([&] { return device->inAlarm(); }));
+    BOOST_TEST(recvD(*device).size() == kFrame.size());      // still delivered, after the alarm
     auto again = open(tmp.path(), SpanEnd::Peer);
     BOOST_TEST(waitFor([&] { return !device->inAlarm() && !again->inAlarm(); }));
     sendD(*again, kFrame);
