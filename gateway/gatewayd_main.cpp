@@ -78,5 +78,6 @@ int main(int argc, char** argv) {
         std::printf("%s: configuration OK\n", opts.configPath.empty() ? "<default>" : opts.configPath.c_str());
         return 0;
     }
+    gw::logFlushOnFatalSignals();   // a crash still writes the last batched log lines
     return gw::runDaemon(config, opts);
 }

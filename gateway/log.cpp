@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <ctime>
 #include <climits>
+#include <csignal>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -54,6 +55,17 @@ struct Batch {
     std::string pending;
 };
 thread_local Batch tBatch;
+// The batching thread's buffer, for the fatal-signal handler (any thread).
+std::atomic<const std::string*> gBatched{nullptr};
+
+void onFatalSignal(int sig) {
+    if (const std::string* pending = gBatched.load()) {
+        // Best effort from a crashing process: write() is async-signal-safe.
+        [[maybe_unused]] ssize_t w = ::write(STDERR_FILENO, pending->data(), pending->size());
+    }
+    std::signal(sig, SIG_DFL);
+    std::raise(sig);
+}
 
 void writeOut(const char* data, std::size_t len) {
     while (len > 0) {
@@ -124,7 +136,12 @@ void logSetTap(LogTap tap) {
 
 void logBatchThisThread(std::function<void()> armFlush) {
     if (!armFlush) logFlush();
+    gBatched = armFlush ? &tBatch.pending : nullptr;
     tBatch.armFlush = std::move(armFlush);
+}
+
+void logFlushOnFatalSignals() {
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, onFatalSignal);
 }
 
 // Written in pieces of whole lines no longer than PIPE_BUF, so that a pipe

@@ -37,6 +37,10 @@ constexpr int kLogBatchMs = 20;
 void logBatchThisThread(std::function<void()> armFlush);
 // Writes this thread's pending lines, in one write() when they fit.
 void logFlush();
+// On SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT, writes the lines the
+// batching thread still holds, then lets the signal kill the process as
+// before: the last lines before a crash are the ones an administrator needs.
+void logFlushOnFatalSignals();
 
 } // namespace gw
 

@@ -1,12 +1,16 @@
 // Log batching: a batching thread's lines wait for its flush (or go out at
-// once for an error), in order, whole lines; other threads write at once.
+// once for an error), in order, whole lines; other threads write at once; a
+// crash still writes what was batched.
 #include "gateway/log.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cstdlib>
 #include <string>
 #include <thread>
 
@@ -92,6 +96,31 @@ BOOST_AUTO_TEST_CASE(a_large_batch_goes_out_in_whole_lines) {
     }
     BOOST_TEST(count == 400u);
     BOOST_TEST(at == all.size());
+}
+
+BOOST_AUTO_TEST_CASE(a_crash_still_writes_the_batched_lines) {
+    int out[2];
+    BOOST_REQUIRE(::pipe(out) == 0);
+    const pid_t child = ::fork();
+    BOOST_REQUIRE(child >= 0);
+    if (child == 0) {
+        ::dup2(out[1], STDERR_FILENO);
+        logSetLevel(LogLevel::Info);
+        logFlushOnFatalSignals();
+        logBatchThisThread([] {});
+        GW_INFO("the last words before the crash");
+        std::abort();
+    }
+    ::close(out[1]);
+    std::string got;
+    char buf[1024];
+    for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+    ::close(out[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    BOOST_TEST(WIFSIGNALED(status));
+    BOOST_TEST(WTERMSIG(status) == SIGABRT);   // the signal still ends the process
+    BOOST_TEST(got.find("the last words before the crash") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
