@@ -6,6 +6,7 @@
 #include "dsp/media_channel.hpp"
 
 #include <sys/epoll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 
 #include <cassert>
@@ -105,6 +106,7 @@ void MediaEngine::Impl::unwatch(int fd) {
 }
 
 void MediaEngine::Impl::run() {
+    ::pthread_setname_np(::pthread_self(), "gw-media");   // as top -H and ps -L show it
     epoll_event events[kMaxEvents];
     while (running) {
         const int n = ::epoll_wait(epollFd.get(), events, kMaxEvents, -1);

@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -156,6 +157,7 @@ void VirtualSpan::log(const std::string& what) const {
 }
 
 void VirtualSpan::run() {
+    ::pthread_setname_np(::pthread_self(), end_ == SpanEnd::Device ? "gw-vspan" : "gw-vspan-peer");
     while (!stop_) {
         pollfd fds[5];
         nfds_t n = 0;
