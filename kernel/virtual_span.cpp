@@ -271,9 +271,10 @@ void VirtualSpan::queueLink(std::uint8_t tag, const Frame& frame) {
 void VirtualSpan::flushLink() {
     if (outgoing_.empty()) return;
     if (link_) {
-        std::vector<iovec> iov(outgoing_.size());
-        std::vector<mmsghdr> msgs(outgoing_.size());
-        for (std::size_t i = 0; i < outgoing_.size(); ++i) {
+        std::array<iovec, kMaxBearers> iov;
+        std::array<mmsghdr, kMaxBearers> msgs;
+        const std::size_t n = std::min(outgoing_.size(), kMaxBearers);
+        for (std::size_t i = 0; i < n; ++i) {
             iov[i] = {outgoing_[i].bytes.data(), outgoing_[i].bytes.size()};
             msgs[i] = {};
             msgs[i].msg_hdr.msg_iov = &iov[i];
@@ -281,9 +282,9 @@ void VirtualSpan::flushLink() {
         }
         // A full link drops the rest, as a congested line would; a dead one
         // is noticed by readLink().
-        ::sendmmsg(link_.get(), msgs.data(), static_cast<unsigned>(msgs.size()), kSendFlags);
+        ::sendmmsg(link_.get(), msgs.data(), static_cast<unsigned>(n), kSendFlags);
     }
-    outgoing_.clear();
+    outgoing_.clear();   // keeps its capacity: no allocation per tick
 }
 
 void VirtualSpan::acceptPeer() {
@@ -327,36 +328,22 @@ void VirtualSpan::detach(const char* why) {
 // recvmmsg()) with the fds that came with them (SCM_RIGHTS): the D-channel
 // handed over by the Device; any other fd is closed unread.
 void VirtualSpan::readLink() {
-    constexpr std::size_t kBatch = 32;
-    constexpr std::size_t kControl = CMSG_SPACE(4 * sizeof(int));
-    thread_local std::array<std::array<std::uint8_t, kMaxWireMessage>, kBatch> bufs;
-    thread_local std::array<std::array<char, kControl>, kBatch> controls;
+    constexpr std::size_t kBatch = 32;   // more than a tick of an E1's frames
+    thread_local RecvBatch<kBatch, kMaxWireMessage, CMSG_SPACE(4 * sizeof(int))> batch;
     while (link_) {
-        iovec iov[kBatch];
-        mmsghdr msgs[kBatch];
-        for (std::size_t i = 0; i < kBatch; ++i) {
-            iov[i] = {bufs[i].data(), bufs[i].size()};
-            msgs[i] = {};
-            msgs[i].msg_hdr.msg_iov = &iov[i];
-            msgs[i].msg_hdr.msg_iovlen = 1;
-            msgs[i].msg_hdr.msg_control = controls[i].data();
-            msgs[i].msg_hdr.msg_controllen = kControl;
-        }
-        const int n = ::recvmmsg(link_.get(), msgs, kBatch, MSG_DONTWAIT | MSG_CMSG_CLOEXEC, nullptr);
+        const int n = batch.receive(link_.get(), MSG_CMSG_CLOEXEC);
         if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return;
             if (errno == ECONNRESET) detach("far end went away");
             else detach((std::string("far end connection failed: ") + std::strerror(errno)).c_str());
             return;
         }
         for (int i = 0; i < n && link_; ++i) {
-            UniqueFd passed = takePassedFd(msgs[i].msg_hdr);
-            if (msgs[i].msg_len == 0) {   // the far end closed the connection
+            UniqueFd passed = takePassedFd(batch.header(i));
+            if (batch.size(i) == 0) {   // the far end closed the connection
                 detach("far end went away");
                 return;
             }
-            onLinkMessage(bufs[i].data(), msgs[i].msg_len, std::move(passed));
+            onLinkMessage(batch.data(i), batch.size(i), std::move(passed));
         }
         if (n < static_cast<int>(kBatch)) return;   // the queue is drained
     }

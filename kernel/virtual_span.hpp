@@ -34,6 +34,7 @@ namespace gw::kernel {
 constexpr std::uint8_t kDchannelTag = 0;
 constexpr std::size_t kMaxQueuedFrames = 6;      // per direction and channel
 constexpr std::size_t kMaxWireMessage = 1024;    // larger than any Q.921 frame
+constexpr std::size_t kMaxBearers = 31;          // an E1's timeslots 1-31
 
 std::string spanHello(SpanType type);
 // Parses a hello; false if it is not one.
