@@ -5,7 +5,7 @@
 #include "gateway/call_manager.hpp"
 
 #include "gateway/cause_map.hpp"
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 #include "sip/sdp.hpp"
 
 namespace gw {

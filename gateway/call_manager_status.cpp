@@ -2,7 +2,7 @@
 // status`, max-conn counts) and the operator's span blocking.
 #include "gateway/call_manager.hpp"
 
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 namespace gw {
 namespace {

@@ -6,7 +6,7 @@
 #include "conf/config.hpp"
 #include "gateway/call_manager.hpp"
 #include "gateway/dial_peer.hpp"
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 #include <string>
 #include <vector>

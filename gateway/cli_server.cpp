@@ -5,7 +5,7 @@
 #include "gateway/cli_server.hpp"
 
 #include "gateway/cli_protocol.hpp"
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 #include <cerrno>
 #include <sys/eventfd.h>

@@ -1,7 +1,7 @@
 // EngineMediaPort: B-channel bookkeeping around the MediaEngine.
 #include "gateway/engine_media_port.hpp"
 
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 namespace gw {
 

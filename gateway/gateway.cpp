@@ -8,8 +8,8 @@
 #include "gateway/cli_paths.hpp"
 #include "gateway/cli_server.hpp"
 #include "gateway/engine_media_port.hpp"
-#include "gateway/log.hpp"
 #include "isdn/pri_port.hpp"
+#include "kernel/log.hpp"
 #include "kernel/span.hpp"
 #include "sip/sip_stack.hpp"
 

@@ -8,9 +8,9 @@
 #include "gateway/call_manager.hpp"
 #include "gateway/cli_runtime.hpp"
 #include "gateway/daemon.hpp"
-#include "gateway/log.hpp"
 #include "gateway/peer_router.hpp"
 #include "kernel/event_loop.hpp"
+#include "kernel/log.hpp"
 
 #include <map>
 #include <memory>

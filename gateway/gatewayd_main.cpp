@@ -3,7 +3,7 @@
 // validates a configuration and exits.
 #include "conf/loader.hpp"
 #include "gateway/daemon.hpp"
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 #include <cstdio>
 #include <cstring>

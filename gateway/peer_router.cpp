@@ -1,7 +1,7 @@
 // PeerRouter: turns dial-peer candidates into the core's OutboundRoute.
 #include "gateway/peer_router.hpp"
 
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 namespace gw {
 

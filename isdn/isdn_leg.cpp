@@ -4,7 +4,7 @@
 // COMPLETE), so the leg tracks the call state the gateway acts on.
 #include "isdn/isdn_leg.hpp"
 
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 // g++ 12 at -O2 reports std::variant alternatives holding std::string as
 // "maybe uninitialized" when pushed into a vector (a known false positive).

@@ -3,8 +3,8 @@
 // and the core's requests into pri_* calls.
 #include "isdn/pri_port.hpp"
 
-#include "gateway/log.hpp"
 #include "isdn/pri_clock.hpp"
+#include "kernel/log.hpp"
 
 extern "C" {
 #include <libpri.h>

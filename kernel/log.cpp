@@ -3,7 +3,7 @@
 // timer, at once for errors and warnings, or when it grows past kBatchBytes);
 // the trace tap (guarded by a mutex, taken only for lines of a category that
 // is on).
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -3,7 +3,7 @@
 // ACK for 2xx and the 487 after CANCEL; the leg decides what the call sees.
 #include "sip/sip_leg.hpp"
 
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 // g++ 12 at -O2 reports std::variant alternatives holding std::string as
 // "maybe uninitialized" when pushed into a vector (a known false positive).

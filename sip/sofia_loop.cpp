@@ -3,7 +3,7 @@
 // root's magic, so every callback finds it without a lookup.
 #include "sip/sofia_loop.hpp"
 
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 #include <sofia-sip/su.h>
 #include <sofia-sip/su_log.h>

@@ -3,7 +3,7 @@
 // termination and shutdown in sofia_sip_port_end.cpp.
 #include "sip/sofia_sip_port.hpp"
 
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 #include "kernel/unique_fd.hpp"
 
 #include <sofia-sip/nua_tag.h>

@@ -4,7 +4,7 @@
 // nua never drops a transaction still in progress.
 #include "sip/sofia_sip_port.hpp"
 
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>

@@ -3,7 +3,7 @@
 // and session-refresh re-INVITEs (§14.2) that the core never sees.
 #include "sip/sofia_sip_port.hpp"
 
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 #include "sip/sofia_sip_text.hpp"
 
 #include <sofia-sip/nua_tag.h>

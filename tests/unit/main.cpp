@@ -1,7 +1,7 @@
 // Boost.Test entry point for the unit tests. The gateway log is kept to errors
 // so that test output shows the test results.
 #define BOOST_TEST_MODULE gateway_unit
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 #include <boost/test/unit_test.hpp>
 

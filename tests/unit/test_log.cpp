@@ -1,7 +1,7 @@
 // Log batching: a batching thread's lines wait for its flush (or go out at
 // once for an error), in order, whole lines; other threads write at once; a
 // crash still writes what was batched.
-#include "gateway/log.hpp"
+#include "kernel/log.hpp"
 
 #include <boost/test/unit_test.hpp>
 
