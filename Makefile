@@ -35,7 +35,7 @@ CXXFLAGS += -std=c++20 $(OPT) -g -Wall -Wextra -Werror -pthread -I. $(SYSINC)
 LDLIBS    = -lpri $(SYS_LIBS) -pthread
 ASANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer
 
-LIB_DIRS  = kernel isdn sip dsp conf gateway
+LIB_DIRS  = kernel isdn isdn/pbxsim sip dsp conf gateway gateway/call gateway/route gateway/cli
 LIB_SRCS  = $(filter-out %_main.cpp,$(wildcard $(addsuffix /*.cpp,$(LIB_DIRS))))
 MAIN_SRCS = $(wildcard $(addsuffix /*_main.cpp,$(LIB_DIRS)))
 BENCH_SRCS= $(wildcard tests/bench/*_main.cpp)

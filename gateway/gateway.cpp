@@ -4,10 +4,10 @@
 #include "gateway/gateway.hpp"
 
 #include "dsp/media_engine.hpp"
-#include "gateway/dial_peer.hpp"
-#include "gateway/cli_paths.hpp"
-#include "gateway/cli_server.hpp"
-#include "gateway/engine_media_port.hpp"
+#include "gateway/route/dial_peer.hpp"
+#include "gateway/cli/cli_paths.hpp"
+#include "gateway/cli/cli_server.hpp"
+#include "gateway/call/engine_media_port.hpp"
 #include "isdn/pri_port.hpp"
 #include "kernel/log.hpp"
 #include "kernel/span.hpp"
@@ -112,7 +112,7 @@ int Gateway::run() {
     loop_->run();
     GW_INFO("stopping: clearing %zu call(s)", calls_->callCount());
     cli_.reset();
-    calls_->clearAll(16);
+    calls_->clearAll(q850::Cause::NormalClearing);
     if (calls_->callCount() > 0) {
         // Give the far ends a moment to answer DISCONNECT/BYE.
         loop_->startTimer(std::chrono::milliseconds(1000), [this] { loop_->stop(); });

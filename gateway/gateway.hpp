@@ -5,10 +5,10 @@
 #pragma once
 
 #include "conf/config.hpp"
-#include "gateway/call_manager.hpp"
-#include "gateway/cli_runtime.hpp"
+#include "gateway/call/call_manager.hpp"
+#include "gateway/cli/cli_runtime.hpp"
 #include "gateway/daemon.hpp"
-#include "gateway/peer_router.hpp"
+#include "gateway/route/peer_router.hpp"
 #include "kernel/event_loop.hpp"
 #include "kernel/log.hpp"
 
@@ -61,7 +61,7 @@ public:
     const route::DialPeerTable& dialPeers() const override { return router_->table(); }
     int activeOnPeer(int tag) const override { return calls_->activeOnPeer(tag); }
     std::vector<CallSummary> calls() const override { return calls_->activeCalls(); }
-    bool clearCall(CallId id, int cause) override { return calls_->clearCall(id, cause); }
+    bool clearCall(CallId id, q850::Cause cause) override { return calls_->clearCall(id, cause); }
     std::vector<SpanStatus> spans() const override;
     SipStatus sip() const override;
     // `busyout controller`: new calls on the span refused (not saved).

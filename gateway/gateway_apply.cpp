@@ -3,8 +3,8 @@
 // in progress keep the routes they copied when they started.
 #include "gateway/gateway.hpp"
 
-#include "gateway/cli_server.hpp"
-#include "gateway/dial_peer.hpp"
+#include "gateway/cli/cli_server.hpp"
+#include "gateway/route/dial_peer.hpp"
 #include "gateway/live_config.hpp"
 #include "isdn/pri_port.hpp"
 #include "sip/sip_port.hpp"

@@ -200,12 +200,12 @@ void IsdnLeg::aDisconnectInd(const IsdnInput& in, std::vector<IsdnCommand>& out)
 
 // Q.931 §5.3.3: the gateway clears first.
 void IsdnLeg::aDisconnectReq(const IsdnInput& in, std::vector<IsdnCommand>& out) {
-    if (cause_ == 0) cause_ = in.cause;
+    if (cause_ == q850::Cause::None) cause_ = in.cause;
     out.push_back(SendDisconnect{in.cause});
 }
 
 void IsdnLeg::aReleaseInd(const IsdnInput& in, std::vector<IsdnCommand>& out) {
-    if (cause_ == 0) cause_ = in.cause;
+    if (cause_ == q850::Cause::None) cause_ = in.cause;
     bool wasLive = state_ != IsdnState::DisconnectRequest && state_ != IsdnState::ReleaseRequest;
     if (wasLive) out.push_back(NotifyDisconnected{in.cause});
     out.push_back(NotifyReleased{cause_});

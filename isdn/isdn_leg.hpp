@@ -40,10 +40,11 @@ enum class IsdnEvent {
 const char* toString(IsdnEvent e);
 
 struct IsdnInput {
-    IsdnInput(IsdnEvent e, int ch = 0, int c = 0, bool ib = false) : event(e), channel(ch), cause(c), inband(ib) {}
+    IsdnInput(IsdnEvent e, int ch = 0, q850::Cause c = q850::Cause::None, bool ib = false)
+        : event(e), channel(ch), cause(c), inband(ib) {}
     IsdnEvent event;
     int channel = 0;
-    int cause = 0;
+    q850::Cause cause = q850::Cause::None;
     bool inband = false;
     SetupInfo setup;   // SetupInd / SetupReq
 };
@@ -54,15 +55,15 @@ struct SendProceeding { int channel; };
 struct SendAlerting { int channel; bool inband; };
 struct SendProgress { int channel; bool inband; };
 struct SendConnect { int channel; };
-struct SendDisconnect { int cause; };
+struct SendDisconnect { q850::Cause cause; };
 // Notifications to the call.
 struct NotifyProceeding { int channel; };
 struct NotifyAlerting { bool inband; };
 struct NotifyProgress { bool inband; };
 struct NotifyAnswered {};
 struct NotifyActive {};
-struct NotifyDisconnected { int cause; };   // far end cleared
-struct NotifyReleased { int cause; };       // call reference gone: free the leg
+struct NotifyDisconnected { q850::Cause cause; };   // far end cleared
+struct NotifyReleased { q850::Cause cause; };     // call reference gone: free the leg
 struct NotifyChannel { int channel; };      // B-channel now known / changed
 
 using IsdnCommand = std::variant<SendSetup, SendProceeding, SendAlerting, SendProgress, SendConnect,
@@ -81,7 +82,7 @@ public:
 
     IsdnState state() const { return state_; }
     int channel() const { return channel_; }
-    int cause() const { return cause_; }
+    q850::Cause cause() const { return cause_; }
     bool outgoing() const { return outgoing_; }
     void setCallRef(int cr) { callRef_ = cr; }
 
@@ -121,7 +122,7 @@ private:
     int callRef_ = 0;
     IsdnState state_ = IsdnState::Null;
     int channel_ = 0;
-    int cause_ = 0;
+    q850::Cause cause_ = q850::Cause::None;
     bool outgoing_ = false;
 };
 

@@ -3,6 +3,8 @@
 // implements it over libpri; scenario tests use a fake.
 #pragma once
 
+#include "isdn/q850.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -32,7 +34,7 @@ public:
     virtual void connect(IsdnCallId id, int channel) = 0;
     // Clears the call with a Q.850 cause: DISCONNECT, RELEASE or RELEASE
     // COMPLETE as Q.931 §5.3 requires for the call's state.
-    virtual void disconnect(IsdnCallId id, int cause) = 0;
+    virtual void disconnect(IsdnCallId id, q850::Cause cause) = 0;
     virtual bool dchannelUp() const = 0;
     virtual int callRef(IsdnCallId id) const = 0;
 };
@@ -47,9 +49,9 @@ public:
     virtual void onConnect(IsdnCallId id, int channel) = 0;
     virtual void onConnectAck(IsdnCallId id) = 0;
     // The far end sent DISCONNECT (the port answers with RELEASE itself).
-    virtual void onDisconnect(IsdnCallId id, int cause) = 0;
+    virtual void onDisconnect(IsdnCallId id, q850::Cause cause) = 0;
     // The call reference is gone (RELEASE / RELEASE COMPLETE done).
-    virtual void onReleased(IsdnCallId id, int cause) = 0;
+    virtual void onReleased(IsdnCallId id, q850::Cause cause) = 0;
     virtual void onDchannel(int span, bool up) = 0;
 };
 

@@ -22,6 +22,9 @@ std::atomic<IsdnCallId> gNextId{1};
 
 int priChannel(int encoded) { return encoded < 0 ? 0 : (encoded & 0xff); }
 
+// A cause as libpri reports it (-1 or garbage when the message had none).
+q850::Cause causeOf(int priCause) { return q850::fromValueOr(priCause, q850::Cause::NormalUnspecified); }
+
 void priMessage(struct pri*, char* text) noexcept {
     std::size_t n = std::strlen(text);
     while (n && text[n - 1] == '\n') --n;
@@ -97,7 +100,7 @@ void PriPort::onLineEvent() {
             listener_.onDchannel(span_, false);
         }
         for (const auto& [id, rec] : calls_)
-            loop_.startTimer(std::chrono::milliseconds(0), [this, id = id] { listener_.onReleased(id, 38); });
+            loop_.startTimer(std::chrono::milliseconds(0), [this, id = id] { listener_.onReleased(id, q850::Cause::NetworkOutOfOrder); });
         calls_.clear();
     }
     startLink();
@@ -245,7 +248,7 @@ void PriPort::dispatch(void* raw) {
         if (IsdnCallId id = idFor(e->connect_ack.call)) listener_.onConnectAck(id);
         break;
     case PRI_EVENT_HANGUP_REQ:
-        if (IsdnCallId id = idFor(e->hangup.call)) listener_.onDisconnect(id, e->hangup.cause);
+        if (IsdnCallId id = idFor(e->hangup.call)) listener_.onDisconnect(id, causeOf(e->hangup.cause));
         else pri_hangup(pri_, e->hangup.call, e->hangup.cause);
         break;
     case PRI_EVENT_HANGUP: onHangup(e, false); break;
@@ -282,7 +285,7 @@ void PriPort::onHangup(void* raw, bool ack) {
     if (!ack) pri_hangup(pri_, e->hangup.call, e->hangup.cause);
     if (!id) return;
     calls_.erase(id);
-    listener_.onReleased(id, e->hangup.cause);
+    listener_.onReleased(id, causeOf(e->hangup.cause));
 }
 
 IsdnCallId PriPort::setup(const SetupInfo& s) {
@@ -346,16 +349,19 @@ void PriPort::connect(IsdnCallId id, int channel) {
     reschedule();
 }
 
-void PriPort::disconnect(IsdnCallId id, int cause) {
+void PriPort::disconnect(IsdnCallId id, q850::Cause cause) {
     CallRec* r = rec(id);
     if (!r) return;
     r->hungUp = true;
     // Q.931 §5.3.2 a): before any answer to the SETUP, these causes clear
     // with RELEASE COMPLETE and libpri frees the call at once, with no event
     // to follow; report the release from the loop, not from inside this call.
-    bool immediate = !r->progressed && (cause == 1 || cause == 34 || cause == 44 || cause == 82 ||
-                                        cause == 88 || cause == 81);
-    pri_hangup(pri_, r->call, cause);
+    using q850::Cause;
+    bool immediate = !r->progressed &&
+                     (cause == Cause::UnallocatedNumber || cause == Cause::NoCircuitAvailable ||
+                      cause == Cause::RequestedChannelNotAvailable || cause == Cause::ChannelDoesNotExist ||
+                      cause == Cause::IncompatibleDestination || cause == Cause::InvalidCallReference);
+    pri_hangup(pri_, r->call, q850::value(cause));
     if (immediate) {
         calls_.erase(id);
         loop_.startTimer(std::chrono::milliseconds(0), [this, id, cause] { listener_.onReleased(id, cause); });

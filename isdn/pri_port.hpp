@@ -34,7 +34,7 @@ public:
     void alerting(IsdnCallId id, int channel, bool inband) override;
     void progress(IsdnCallId id, int channel, bool inband) override;
     void connect(IsdnCallId id, int channel) override;
-    void disconnect(IsdnCallId id, int cause) override;
+    void disconnect(IsdnCallId id, q850::Cause cause) override;
     bool dchannelUp() const override { return up_; }
     int callRef(IsdnCallId id) const override;
 

@@ -3,7 +3,7 @@
 // builds the DialPeerTable and times matchOutbound over pre-generated numbers
 // for 10 and 10,000 peers; prints one JSON line with the medians and the ratio.
 #include "conf/loader.hpp"
-#include "gateway/dial_peer.hpp"
+#include "gateway/route/dial_peer.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,7 +1,7 @@
 // bench_libpri: the bare cost of libpri per call. Two controllers (NET and
 // CPE) in one process, back to back over a SOCK_SEQPACKET socketpair, run N
 // complete calls (SETUP ... RELEASE COMPLETE) one after another.
-#include "isdn/pri_sim.hpp"
+#include "isdn/pbxsim/pri_sim.hpp"
 #include "kernel/unique_fd.hpp"
 
 #include <poll.h>

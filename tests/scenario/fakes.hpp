@@ -2,9 +2,9 @@
 // records what the core asked of it, as text lines a test can compare.
 #pragma once
 
-#include "gateway/call_manager.hpp"
-#include "gateway/media_port.hpp"
-#include "gateway/route.hpp"
+#include "gateway/call/call_manager.hpp"
+#include "gateway/call/media_port.hpp"
+#include "gateway/call/route.hpp"
 #include "isdn/isdn_port.hpp"
 #include "sip/sip_port.hpp"
 
@@ -27,7 +27,9 @@ struct FakeIsdnPort : isdn::IsdnPort {
     }
     void progress(isdn::IsdnCallId, int, bool) override { sent.push_back("PROGRESS"); }
     void connect(isdn::IsdnCallId, int) override { sent.push_back("CONNECT"); }
-    void disconnect(isdn::IsdnCallId, int cause) override { sent.push_back("DISCONNECT " + std::to_string(cause)); }
+    void disconnect(isdn::IsdnCallId, q850::Cause cause) override {
+        sent.push_back("DISCONNECT " + std::to_string(q850::value(cause)));
+    }
     bool dchannelUp() const override { return up; }
     int callRef(isdn::IsdnCallId) const override { return 1; }
 };

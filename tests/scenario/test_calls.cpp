@@ -28,7 +28,7 @@ BOOST_AUTO_TEST_CASE(pbx_to_sip_phone_setup_and_phone_hangs_up) {
     h.calls.onBye(500);
     BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 16");
     BOOST_TEST(h.calls.callCount() == 1u);   // until RELEASE
-    h.calls.onReleased(1, 16);
+    h.calls.onReleased(1, q850::Cause::NormalClearing);
     BOOST_TEST(h.calls.callCount() == 0u);
     BOOST_TEST(h.calls.idleChannels(0) == 30);
 }
@@ -39,11 +39,11 @@ BOOST_AUTO_TEST_CASE(pbx_hangs_up_after_answer_sends_bye) {
     h.calls.onSetup(0, 1, setupFor("5552000", 3));
     h.calls.onResponse(500, rsp(200, sdpFor(7078, 0)));
     h.calls.onConnectAck(1);
-    h.calls.onDisconnect(1, 16);
+    h.calls.onDisconnect(1, q850::Cause::NormalClearing);
     BOOST_TEST(h.sipPort.sent.back() == "BYE");
     BOOST_TEST(h.sipPort.lastReason == 16);
     BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 16");   // RELEASE via the port
-    h.calls.onReleased(1, 16);
+    h.calls.onReleased(1, q850::Cause::NormalClearing);
     h.calls.onTerminated(500, 200);
     BOOST_TEST(h.calls.callCount() == 0u);
 }
@@ -53,10 +53,10 @@ BOOST_AUTO_TEST_CASE(pbx_hangs_up_while_ringing_sends_cancel) {
     h.addVoip(100, "127.0.0.1", 5070);
     h.calls.onSetup(0, 1, setupFor("5552000", 3));
     h.calls.onResponse(500, rsp(180));
-    h.calls.onDisconnect(1, 16);
+    h.calls.onDisconnect(1, q850::Cause::NormalClearing);
     BOOST_TEST(h.sipPort.sent.back() == "CANCEL");
     h.calls.onResponse(500, rsp(487));
-    h.calls.onReleased(1, 16);
+    h.calls.onReleased(1, q850::Cause::NormalClearing);
     BOOST_TEST(h.calls.callCount() == 0u);
 }
 
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(no_dial_peer_is_unallocated_number) {
     h.calls.onSetup(0, 1, setupFor("999", 3));
     BOOST_TEST(h.isdnPort.sent == (Lines{"DISCONNECT 1"}));
     BOOST_TEST(h.sipPort.sent.empty());
-    h.calls.onReleased(1, 1);
+    h.calls.onReleased(1, q850::Cause::UnallocatedNumber);
     BOOST_TEST(h.calls.callCount() == 0u);
     BOOST_TEST(h.calls.idleChannels(0) == 30);
 }
@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(sip_phone_to_pbx_and_phone_hangs_up) {
     h.calls.onAck(1);
     h.calls.onBye(1);
     BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 16");
-    h.calls.onReleased(1000, 16);
+    h.calls.onReleased(1000, q850::Cause::NormalClearing);
     BOOST_TEST(h.calls.callCount() == 0u);
     BOOST_TEST(h.calls.idleChannels(0) == 30);
 }
@@ -121,9 +121,9 @@ BOOST_AUTO_TEST_CASE(pbx_busy_gives_486) {
     Harness h;
     h.addPots(10);
     h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
-    h.calls.onDisconnect(1000, 17);
+    h.calls.onDisconnect(1000, q850::Cause::UserBusy);
     BOOST_TEST(h.sipPort.sent == (Lines{"486"}));
-    h.calls.onReleased(1000, 17);
+    h.calls.onReleased(1000, q850::Cause::UserBusy);
     BOOST_TEST(h.calls.callCount() == 0u);
 }
 
@@ -136,7 +136,7 @@ BOOST_AUTO_TEST_CASE(cancel_racing_connect) {
     h.calls.onConnect(1000, 31);           // ... while CONNECT is on its way
     BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 16");
     BOOST_TEST(h.sipPort.sent == (Lines{"180"}));   // no 200 after the CANCEL
-    h.calls.onReleased(1000, 16);
+    h.calls.onReleased(1000, q850::Cause::NormalClearing);
     BOOST_TEST(h.calls.callCount() == 0u);
 }
 
@@ -179,7 +179,7 @@ BOOST_AUTO_TEST_CASE(dchannel_loss_clears_sip_side_with_cause_38) {
     BOOST_TEST(h.sipPort.lastReason == 38);
     BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 38");
     h.calls.onTerminated(500, 200);
-    h.calls.onReleased(1, 38);   // libpri's timers end the call reference
+    h.calls.onReleased(1, q850::Cause::NetworkOutOfOrder);   // libpri's timers end the call reference
     BOOST_TEST(h.calls.callCount() == 0u);
     BOOST_TEST(h.calls.idleChannels(0) == 30);
 }

@@ -4,7 +4,7 @@
 #include "fakes.hpp"
 
 #include "conf/loader.hpp"
-#include "gateway/peer_router.hpp"
+#include "gateway/route/peer_router.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -26,14 +26,14 @@ BOOST_AUTO_TEST_CASE(blocked_span_refuses_new_calls_and_keeps_active_ones) {
     h.calls.setSpanBlocked(0, true);
     h.calls.onSetup(0, 2, setupFor("5552001", 4));
     BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 34");
-    h.calls.onReleased(2, 34);
+    h.calls.onReleased(2, q850::Cause::NoCircuitAvailable);
     h.calls.onInvite(9, inviteFor("5551000", sdpFor(6000, 0)));
     BOOST_TEST(h.sipPort.sent.back() == "503");   // cause 34, RFC 3398 §7.2.4.1
     BOOST_TEST(h.calls.activeCalls().size() == 1u);
 
-    h.calls.onDisconnect(1, 16);                  // the first call ends normally
+    h.calls.onDisconnect(1, q850::Cause::NormalClearing);                  // the first call ends normally
     BOOST_TEST(h.sipPort.sent.back() == "BYE");
-    h.calls.onReleased(1, 16);
+    h.calls.onReleased(1, q850::Cause::NormalClearing);
     h.calls.onTerminated(500, 200);
     BOOST_TEST(h.calls.callCount() == 0u);
 

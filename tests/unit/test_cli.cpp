@@ -4,10 +4,10 @@
 // by a SofiaLoop (partial lines, overlong lines, clients that vanish).
 #include "conf/loader.hpp"
 #include "conf/render.hpp"
-#include "gateway/cli_client.hpp"
-#include "gateway/cli_protocol.hpp"
-#include "gateway/cli_server.hpp"
-#include "gateway/cli_session.hpp"
+#include "gateway/cli/cli_client.hpp"
+#include "gateway/cli/cli_protocol.hpp"
+#include "gateway/cli/cli_server.hpp"
+#include "gateway/cli/cli_session.hpp"
 #include "gateway/live_config.hpp"
 #include "sip/sofia_loop.hpp"
 
@@ -61,10 +61,10 @@ struct FakeRuntime : CliRuntime {
     const route::DialPeerTable& dialPeers() const override { return *table; }
     int activeOnPeer(int tag) const override { return tag == 100 ? static_cast<int>(active.size()) : 0; }
     std::vector<CallSummary> calls() const override { return active; }
-    bool clearCall(CallId id, int cause) override {
+    bool clearCall(CallId id, gw::q850::Cause cause) override {
         for (const auto& c : active)
             if (c.id == id) {
-                cleared.emplace_back(id, cause);
+                cleared.emplace_back(id, gw::q850::value(cause));
                 return true;
             }
         return false;

@@ -1,7 +1,7 @@
 // The foundation configuration (conf/examples/foundation.cfg) loads and
 // routes: 5551000 from SIP to POTS peer 10, 5552000 from ISDN to VoIP peer 100.
 #include "conf/loader.hpp"
-#include "gateway/dial_peer.hpp"
+#include "gateway/route/dial_peer.hpp"
 
 #include <boost/test/unit_test.hpp>
 

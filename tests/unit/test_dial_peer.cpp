@@ -2,7 +2,7 @@
 // preference ties, huntstop, max-conn, shutdown, digit-strip, forward-digits,
 // prefix, translation) plus inbound selection, explain and the trie index.
 #include "conf/loader.hpp"
-#include "gateway/dial_peer.hpp"
+#include "gateway/route/dial_peer.hpp"
 
 #include <boost/test/unit_test.hpp>
 

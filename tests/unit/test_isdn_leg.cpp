@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 using namespace gw::isdn;
+namespace q850 = gw::q850;
 
 namespace {
 
@@ -56,11 +57,11 @@ BOOST_AUTO_TEST_CASE(incoming_call_to_active_and_cleared_by_us) {
     c = leg.handle({IsdnEvent::ConnectAckInd});
     BOOST_TEST(has<NotifyActive>(c));
     BOOST_TEST(static_cast<int>(leg.state()) == 10);  // Active
-    c = leg.handle({IsdnEvent::DisconnectReq, 0, 16});
-    BOOST_TEST(get<SendDisconnect>(c).cause == 16);
+    c = leg.handle({IsdnEvent::DisconnectReq, 0, q850::Cause::NormalClearing});
+    BOOST_TEST((get<SendDisconnect>(c).cause == q850::Cause::NormalClearing));
     BOOST_TEST(static_cast<int>(leg.state()) == 11);  // Disconnect Request
-    c = leg.handle({IsdnEvent::ReleaseInd, 0, 16});
-    BOOST_TEST(get<NotifyReleased>(c).cause == 16);
+    c = leg.handle({IsdnEvent::ReleaseInd, 0, q850::Cause::NormalClearing});
+    BOOST_TEST((get<NotifyReleased>(c).cause == q850::Cause::NormalClearing));
     BOOST_TEST(!has<NotifyDisconnected>(c));
     BOOST_TEST(static_cast<int>(leg.state()) == 0);
 }
@@ -94,30 +95,30 @@ BOOST_AUTO_TEST_CASE(far_end_disconnect_is_released_with_its_cause) {
     IsdnLeg leg(4, 0);
     leg.handle(setupReq(1));
     leg.handle({IsdnEvent::AlertingInd, 1});
-    auto c = leg.handle({IsdnEvent::DisconnectInd, 0, 17});
-    BOOST_TEST(get<NotifyDisconnected>(c).cause == 17);
-    BOOST_TEST(get<SendDisconnect>(c).cause == 17);    // answered with RELEASE
+    auto c = leg.handle({IsdnEvent::DisconnectInd, 0, q850::Cause::UserBusy});
+    BOOST_TEST((get<NotifyDisconnected>(c).cause == q850::Cause::UserBusy));
+    BOOST_TEST((get<SendDisconnect>(c).cause == q850::Cause::UserBusy));    // answered with RELEASE
     BOOST_TEST(static_cast<int>(leg.state()) == 19);   // Release Request
-    c = leg.handle({IsdnEvent::ReleaseInd, 0, 17});
-    BOOST_TEST(get<NotifyReleased>(c).cause == 17);
+    c = leg.handle({IsdnEvent::ReleaseInd, 0, q850::Cause::UserBusy});
+    BOOST_TEST((get<NotifyReleased>(c).cause == q850::Cause::UserBusy));
     BOOST_TEST(!has<NotifyDisconnected>(c));
-    BOOST_TEST(leg.cause() == 17);
+    BOOST_TEST((leg.cause() == q850::Cause::UserBusy));
 }
 
 BOOST_AUTO_TEST_CASE(release_without_disconnect_notifies_both) {
     IsdnLeg leg(5, 0);
     leg.handle(setupReq(1));
-    auto c = leg.handle({IsdnEvent::ReleaseInd, 0, 34});
-    BOOST_TEST(get<NotifyDisconnected>(c).cause == 34);
-    BOOST_TEST(get<NotifyReleased>(c).cause == 34);
+    auto c = leg.handle({IsdnEvent::ReleaseInd, 0, q850::Cause::NoCircuitAvailable});
+    BOOST_TEST((get<NotifyDisconnected>(c).cause == q850::Cause::NoCircuitAvailable));
+    BOOST_TEST((get<NotifyReleased>(c).cause == q850::Cause::NoCircuitAvailable));
     BOOST_TEST(static_cast<int>(leg.state()) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(clear_collision_sends_release) {
     IsdnLeg leg(6, 0);
     leg.handle(setupInd(2));
-    leg.handle({IsdnEvent::DisconnectReq, 0, 16});
-    auto c = leg.handle({IsdnEvent::DisconnectInd, 0, 16});
+    leg.handle({IsdnEvent::DisconnectReq, 0, q850::Cause::NormalClearing});
+    auto c = leg.handle({IsdnEvent::DisconnectInd, 0, q850::Cause::NormalClearing});
     BOOST_TEST(has<SendDisconnect>(c));
     BOOST_TEST(static_cast<int>(leg.state()) == 19);
 }
@@ -135,7 +136,7 @@ BOOST_AUTO_TEST_CASE(unexpected_event_changes_nothing) {
 BOOST_AUTO_TEST_CASE(progress_in_band_before_answer) {
     IsdnLeg leg(8, 0);
     leg.handle(setupReq(3));
-    auto c = leg.handle({IsdnEvent::ProgressInd, 3, 0, true});
+    auto c = leg.handle({IsdnEvent::ProgressInd, 3, q850::Cause::None, true});
     BOOST_TEST(get<NotifyProgress>(c).inband);
     BOOST_TEST(static_cast<int>(leg.state()) == 1);
 }

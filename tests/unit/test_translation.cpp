@@ -2,7 +2,7 @@
 // profiles (gateway/translation): IOS examples, groups, anchors, rule order.
 #include "conf/cisco_regex.hpp"
 #include "conf/loader.hpp"
-#include "gateway/translation.hpp"
+#include "gateway/route/translation.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,0 +1,162 @@
+// CallManager: owns every Call and joins its two legs by id. It listens to
+// the ISDN ports and the SIP port, feeds each event to the leg's state
+// machine, and carries out the commands the machines return: wire commands
+// go to the ports, notifications drive the other leg and the media.
+#pragma once
+
+#include "gateway/call/media_port.hpp"
+#include "gateway/call/route.hpp"
+#include "isdn/channel_pool.hpp"
+#include "isdn/isdn_leg.hpp"
+#include "isdn/isdn_port.hpp"
+#include "sip/sip_leg.hpp"
+#include "sip/sip_port.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gw {
+
+using CallId = std::uint64_t;
+using Clock = std::chrono::steady_clock;
+
+struct SpanAttachment {
+    isdn::IsdnPort* port = nullptr;
+    kernel::Law law = kernel::Law::Alaw;
+    bool network = false;              // we are the network side of this span
+    std::unique_ptr<isdn::ChannelPool> pool;
+    bool dchannelUp = false;
+    bool blocked = false;              // shutdown or busyout: new calls refused
+};
+
+struct Call {
+    CallId id = 0;
+    CallOrigin origin = CallOrigin::Isdn;
+    int span = -1;
+    int channel = 0;
+    isdn::IsdnCallId isdnId = 0;
+    sip::SipDialogId sipId = 0;
+    std::unique_ptr<isdn::IsdnLeg> isdn;
+    std::unique_ptr<sip::SipLeg> sip;
+    bool isdnDone = false, sipDone = false;
+    std::string called, calling, callingName;
+    std::vector<OutboundRoute> routes;
+    std::size_t routeIndex = 0;
+    bool huntPending = false;
+    int localRtpPort = 0;
+    std::string offerSdp;              // the offer we sent (ISDN-origin)
+    std::string answerSdp;             // the answer we give (SIP-origin)
+    RtpPeer remote;                    // negotiated far end (SIP-origin)
+    bool bearerConnected = false;
+    q850::Cause cause = q850::Cause::None;
+    Clock::time_point started, answered;
+    std::int64_t pddMicros = -1;       // Setup received -> INVITE sent
+};
+
+// What `show call active voice [brief]` and `show sip-ua calls` need of a call.
+struct CallSummary {
+    CallId id = 0;
+    std::string origin, called, calling, isdnState, sipState;
+    int span = -1, channel = 0, peerTag = 0;
+    double seconds = 0;                // since the call started
+    double connectedSeconds = -1;      // since it was answered; -1 = not answered
+    sip::SipDialogId sipDialog = 0;
+    int callRef = 0;                   // Q.931 call reference, 0 = none yet
+    int localRtpPort = 0;
+    RtpPeer remote;                    // far RTP end (port 0: not known yet)
+    std::string target;                // the SIP request URI host:port or "span N"
+};
+
+class CallManager : public isdn::IsdnPortListener, public sip::SipPortListener {
+public:
+    CallManager(MediaPort& media, const Router& router, Clock::time_point (*now)());
+    void setSipPort(sip::SipPort& port) { sipPort_ = &port; }
+
+    void attachSpan(int span, isdn::IsdnPort& port, kernel::Law law, bool network, std::vector<int> bearers);
+    void setRouter(const Router& router) { router_ = &router; }
+    void setSipIdentity(std::string host, int port);
+
+    // isdn::IsdnPortListener
+    void onSetup(int span, isdn::IsdnCallId id, const isdn::SetupInfo& setup) override;
+    void onProceeding(isdn::IsdnCallId id, int channel) override;
+    void onAlerting(isdn::IsdnCallId id, int channel, bool inband) override;
+    void onProgress(isdn::IsdnCallId id, int channel, bool inband) override;
+    void onConnect(isdn::IsdnCallId id, int channel) override;
+    void onConnectAck(isdn::IsdnCallId id) override;
+    void onDisconnect(isdn::IsdnCallId id, q850::Cause cause) override;
+    void onReleased(isdn::IsdnCallId id, q850::Cause cause) override;
+    void onDchannel(int span, bool up) override;
+
+    // sip::SipPortListener
+    void onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) override;
+    void onResponse(sip::SipDialogId id, const sip::Response& rsp) override;
+    void onAck(sip::SipDialogId id) override;
+    void onBye(sip::SipDialogId id) override;
+    void onCancel(sip::SipDialogId id) override;
+    void onTerminated(sip::SipDialogId id, int status) override;
+
+    // Operator actions and inspection.
+    bool clearCall(CallId id, q850::Cause cause);
+    void clearAll(q850::Cause cause);
+    std::vector<CallSummary> activeCalls() const;
+    std::size_t callCount() const { return calls_.size(); }
+    int idleChannels(int span) const;
+    bool dchannelUp(int span) const;
+    // Calls whose outbound leg uses dial-peer `tag` (for max-conn).
+    int activeOnPeer(int tag) const;
+    // Calls on `span` (either direction) that still hold its ISDN leg.
+    int activeOnSpan(int span) const;
+    const isdn::ChannelPool* channels(int span) const;
+    // A shut-down or busied-out span: incoming SETUPs are cleared with cause
+    // 34 and outgoing calls hunt past it; calls in progress continue.
+    void setSpanBlocked(int span, bool blocked);
+    // Called with each finished call (for statistics and the benchmark).
+    std::function<void(const Call&)> onCallEnded;
+
+private:
+    Call* byIsdn(isdn::IsdnCallId id);
+    Call* bySip(sip::SipDialogId id);
+    Call& newCall(CallOrigin origin);
+    void feedIsdn(Call& c, const isdn::IsdnInput& in);
+    void feedSip(Call& c, const sip::SipInput& in);
+    void execIsdn(Call& c, const isdn::IsdnCommand& cmd);
+    void execSip(Call& c, const sip::SipCommand& cmd);
+    void maybeFree(CallId id);
+
+    // ISDN-origin flow (call_manager_isdn.cpp)
+    void startSipAttempt(Call& c);
+    void onSipRinging(Call& c, int status, const std::string& sdp);
+    void onSipAnswered(Call& c, const std::string& sdp);
+    void onSipFailed(Call& c, int status);
+    bool applyAnswer(Call& c, const std::string& sdp);
+    // SIP-origin flow (call_manager_sip.cpp)
+    void startIsdnAttempt(Call& c);
+    void rejectSip(Call& c, int status, q850::Cause cause);
+    void onIsdnProgress(Call& c, bool alerting, bool inband);
+    void onIsdnAnswered(Call& c);
+    // Both
+    void onChannelKnown(Call& c, int channel);
+    void onIsdnCleared(Call& c, q850::Cause cause);
+    void onSipCleared(Call& c);
+    void releaseChannel(Call& c);
+
+    sip::SipPort* sipPort_ = nullptr;
+    MediaPort& media_;
+    const Router* router_;
+    Clock::time_point (*now_)();
+    std::string sipHost_ = "127.0.0.1";
+    int sipPortNumber_ = 5060;
+    std::map<int, SpanAttachment> spans_;
+    std::map<CallId, std::unique_ptr<Call>> calls_;
+    std::map<isdn::IsdnCallId, CallId> isdnIndex_;
+    std::map<sip::SipDialogId, CallId> sipIndex_;
+    CallId nextId_ = 1;
+    std::uint64_t sessionVersion_ = 1;
+};
+
+} // namespace gw

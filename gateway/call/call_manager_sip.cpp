@@ -1,0 +1,182 @@
+// Calls from SIP to the PBX (the gateway's half of Cisco's "Call from SIP IP
+// Phone to Gateway"): INVITE -> SETUP (100 Trying from the stack); ALERTING
+// -> 180 (183 with SDP when the PBX offers in-band tones); CONNECT -> 200 OK;
+// ACK; then either side clears.
+#include "gateway/call/call_manager.hpp"
+
+#include "gateway/call/cause_map.hpp"
+#include "kernel/log.hpp"
+#include "sip/sdp.hpp"
+
+namespace gw {
+
+void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) {
+    Call& c = newCall(CallOrigin::Sip);
+    c.sipId = id;
+    c.called = inv.requestUser;
+    c.calling = inv.fromUser;
+    c.callingName = inv.fromDisplay;
+    c.isdnDone = true;   // until a SETUP goes out
+    c.sip = std::make_unique<sip::SipLeg>(c.id);
+    c.sip->setDialogId(id);
+    sipIndex_[id] = c.id;
+    GW_CCAPI("call=%llu INVITE %s from %s (%s)", static_cast<unsigned long long>(c.id), inv.requestUri.c_str(),
+            inv.fromUser.c_str(), inv.remoteHost.c_str());
+    feedSip(c, {sip::SipEvent::InviteInd});
+
+    c.routes = router_->route(CallOrigin::Sip, -1, inv.requestUser, inv.fromUser);
+    std::erase_if(c.routes, [](const OutboundRoute& r) { return r.voip; });
+    if (c.routes.empty()) return rejectSip(c, 404, q850::Cause::UnallocatedNumber);   // RFC 3398 §7.2.4.1
+
+    // RFC 3264 §6: answer the offer now, so the media is ready for early audio.
+    std::string err;
+    auto offer = inv.sdp.empty() ? std::nullopt : sip::parseSdp(inv.sdp, err);
+    if (!offer) {
+        GW_CCAPI("call=%llu no usable SDP offer (%s)", static_cast<unsigned long long>(c.id),
+                inv.sdp.empty() ? "INVITE without SDP" : err.c_str());
+        return rejectSip(c, 488, q850::Cause::BearerCapabilityNotImplemented);
+    }
+    auto port = media_.allocate(c.id);
+    if (!port) return rejectSip(c, 503, q850::Cause::ResourceUnavailable);
+    c.localRtpPort = *port;
+    sip::LocalMedia local;
+    local.addr = media_.localAddress();
+    local.port = c.localRtpPort;
+    local.sessId = std::to_string(c.id);
+    local.sessVersion = std::to_string(sessionVersion_++);
+    const OutboundRoute& first = c.routes.front();
+    bool aLaw = spans_.count(first.span) ? spans_[first.span].law == kernel::Law::Alaw : true;
+    auto codecs = sip::defaultCodecs(aLaw);
+    sip::AnswerResult ans = sip::answerOffer(*offer, codecs, local);
+    if (!ans.ok) {
+        GW_CCAPI("call=%llu SDP offer refused: %s", static_cast<unsigned long long>(c.id), ans.error.c_str());
+        return rejectSip(c, 488, q850::Cause::BearerCapabilityNotImplemented);
+    }
+    c.answerSdp = ans.sdp;
+    c.remote.addr = ans.media.remoteAddr;
+    c.remote.port = ans.media.remotePort;
+    c.remote.payloadType = ans.media.codec.pt;
+    c.remote.codecLaw = ans.media.codec.name == "PCMA" || ans.media.codec.name == "pcma" ? kernel::Law::Alaw
+                                                                                          : kernel::Law::Ulaw;
+    c.remote.telephoneEventPt = ans.media.tePt;
+    media_.setRemote(c.id, c.remote);
+    startIsdnAttempt(c);
+}
+
+void CallManager::rejectSip(Call& c, int status, q850::Cause cause) {
+    c.cause = cause;
+    sip::SipInput in{sip::SipEvent::RejectReq};
+    in.status = status;
+    in.cause = q850::value(cause);
+    feedSip(c, in);
+}
+
+// Tries the pots peers in hunt order: a span whose D-channel is down or has
+// no free B-channel is skipped.
+void CallManager::startIsdnAttempt(Call& c) {
+    q850::Cause cause = q850::Cause::NoCircuitAvailable;
+    while (c.routeIndex < c.routes.size()) {
+        const OutboundRoute& r = c.routes[c.routeIndex++];
+        auto it = spans_.find(r.span);
+        if (it == spans_.end() || !it->second.port) {
+            cause = q850::Cause::NoRouteToDestination;
+            continue;
+        }
+        SpanAttachment& span = it->second;
+        if (span.blocked) {
+            cause = q850::Cause::NoCircuitAvailable;   // shut down or busied out
+            continue;
+        }
+        if (!span.dchannelUp) {
+            cause = q850::Cause::NetworkOutOfOrder;   // D-channel down
+            continue;
+        }
+        auto channel = span.pool->reserve(c.id);
+        if (!channel) {
+            cause = q850::Cause::NoCircuitAvailable;
+            continue;
+        }
+        c.span = r.span;
+        c.channel = *channel;
+        c.called = r.called;
+        c.isdn = std::make_unique<isdn::IsdnLeg>(c.id, r.span);
+        isdn::IsdnInput in{isdn::IsdnEvent::SetupReq};
+        in.setup.called = r.called;
+        in.setup.calling = r.calling;
+        in.setup.callingName = c.callingName;
+        in.setup.channel = *channel;
+        in.setup.exclusive = span.network;   // Q.931 §5.1.2: the user side prefers
+        feedIsdn(c, in);
+        if (c.isdnId) {
+            c.isdnDone = false;
+            GW_CCAPI("call=%llu SETUP to %s on span %d channel %d via dial-peer %d",
+                    static_cast<unsigned long long>(c.id), r.called.c_str(), r.span, *channel, r.peerTag);
+            onChannelKnown(c, *channel);
+            return;
+        }
+        span.pool->release(*channel, c.id);
+        c.channel = 0;
+        c.isdn.reset();
+        cause = q850::Cause::NetworkOutOfOrder;
+        if (r.huntstop) break;
+    }
+    rejectSip(c, sipStatusForCause(cause), cause);
+}
+
+void CallManager::onIsdnProgress(Call& c, bool alerting, bool inband) {
+    if (c.origin != CallOrigin::Sip || c.sipDone) return;
+    sip::SipInput in{sip::SipEvent::RingReq};
+    if (inband) {
+        // In-band tones from the PBX: 183 with SDP so the phone plays them.
+        in.status = 183;
+        in.sdp = c.answerSdp;
+    } else if (alerting) {
+        in.status = 180;
+    } else {
+        return;
+    }
+    feedSip(c, in);
+}
+
+void CallManager::onIsdnAnswered(Call& c) {
+    if (c.origin != CallOrigin::Sip || c.sipDone) return;
+    c.answered = now_();
+    sip::SipInput in{sip::SipEvent::AnswerReq};
+    in.sdp = c.answerSdp;
+    feedSip(c, in);
+}
+
+void CallManager::onAck(sip::SipDialogId id) {
+    if (Call* c = bySip(id)) feedSip(*c, {sip::SipEvent::AckInd});
+}
+
+void CallManager::onBye(sip::SipDialogId id) {
+    if (Call* c = bySip(id)) feedSip(*c, {sip::SipEvent::ByeInd});
+}
+
+void CallManager::onCancel(sip::SipDialogId id) {
+    if (Call* c = bySip(id)) feedSip(*c, {sip::SipEvent::CancelInd});
+}
+
+void CallManager::onTerminated(sip::SipDialogId id, int status) {
+    if (Call* c = bySip(id)) {
+        sip::SipInput in{sip::SipEvent::TerminatedInd};
+        in.status = status;
+        feedSip(*c, in);
+    }
+}
+
+void CallManager::onResponse(sip::SipDialogId id, const sip::Response& rsp) {
+    Call* c = bySip(id);
+    if (!c) return;
+    sip::SipInput in{sip::SipEvent::ProvisionalInd};
+    if (rsp.status >= 300) in.event = sip::SipEvent::FailureInd;
+    else if (rsp.status >= 200) in.event = sip::SipEvent::SuccessInd;
+    in.status = rsp.status;
+    in.reason = rsp.reason;
+    in.sdp = rsp.sdp;
+    in.cause = q850::value(c->cause != q850::Cause::None ? c->cause : q850::Cause::NormalClearing);
+    feedSip(*c, in);
+}
+
+} // namespace gw

@@ -1,0 +1,64 @@
+// pbxsim command line: global options (span, side, switch type, timeout),
+// then the `call` or `answer` verb with its own options. Pure: parsing and
+// validation only, so every usage error has one clear sentence.
+#pragma once
+
+#include "isdn/pbxsim/pri_sim.hpp"
+#include "kernel/span.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gw::isdn {
+
+struct PbxsimExpect {
+    enum class Kind { Answer, Busy, Cause };
+    Kind kind = Kind::Answer;
+    int cause = 0;
+};
+
+struct PbxsimOptions {
+    enum class Mode { Call, Answer };
+
+    // Global.
+    std::string span;
+    PriSide side = PriSide::Network;
+    PriSwitch switchType = PriSwitch::EuroIsdn;
+    std::string switchName = "euroisdn";
+    kernel::SpanType type = kernel::SpanType::E1;
+    bool listen = false;                   // be the Device end of the span
+    std::optional<double> timeout;         // seconds; see pbxsimUsage()
+    bool verbose = false;
+    Mode mode = Mode::Call;
+
+    // Both verbs.
+    int count = 1;                         // answer: 0 = until SIGINT/SIGTERM
+    std::optional<double> talk;            // seconds of media
+    std::optional<double> toneHz;
+    double levelDbm0 = -10.0;
+
+    // call
+    std::string to;
+    std::string from = "1000";
+    PbxsimExpect expect;
+    std::optional<double> hangupAfterAnswer;
+
+    // answer
+    double ring = 0.2;
+    std::optional<int> reject;             // Q.850 cause
+    bool echo = false;
+
+    // Defaults that depend on the verb.
+    double callTimeout() const { return timeout.value_or(10.0); }
+    double talkSeconds() const { return talk.value_or(2.0); }
+};
+
+enum class ParseOutcome { Run, Help, Error };
+
+// Parses the arguments after the program name.
+ParseOutcome parsePbxsimArgs(const std::vector<std::string>& args, PbxsimOptions& options,
+                             std::string& error);
+const char* pbxsimUsage();
+
+} // namespace gw::isdn
