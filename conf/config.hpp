@@ -29,6 +29,7 @@ struct Controller {
     std::string sourcePath;                 // virtual: socket path
     int dahdiSpan = 0;                      // dahdi: span number
     bool shutdown = false;
+    bool skipsendRestart = false;           // isdn skipsend-restart: no RESTART when the D-channel comes up
     bool operator==(const Controller&) const = default;
 };
 

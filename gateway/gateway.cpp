@@ -80,6 +80,7 @@ void Gateway::attachSpans() {
         conf::SwitchType sw = switchTypeOf(running_, ctl);
         kernel::Span* span = rt.span.get();
         rt.port = std::make_unique<isdn::PriPort>(*loop_, *calls_, number, *span, side, sw);
+        rt.port->setRestartOnUp(!ctl.skipsendRestart);
         media_->addSpan(number, *rt.span);
         calls_->attachSpan(number, *rt.port, rt.span->shape().law, side == conf::IsdnSide::Network,
                            rt.span->shape().bearers);

@@ -21,6 +21,10 @@ std::vector<std::string> Gateway::applyConfig(const conf::Config& before) {
         GW_INFO("dial-peer table rebuilt: %zu dial-peer(s)", running_.dialPeers.size());
     }
     updateBlocked();
+    for (auto& [n, rt] : spans_) {
+        auto ctl = running_.controllers.find(n);
+        if (rt.port && ctl != running_.controllers.end()) rt.port->setRestartOnUp(!ctl->second.skipsendRestart);
+    }
     std::set<int> open;
     for (const auto& [n, rt] : spans_) open.insert(n);
     // Notes on what this command changed and what now differs from what runs

@@ -80,7 +80,7 @@ const std::vector<IsdnLeg::Row>& IsdnLeg::table() {
             {S::CallReceived, E::ConnectReq, &IsdnLeg::aConnectReq, S::ConnectRequest},
             {S::ConnectRequest, E::ConnectAckInd, &IsdnLeg::aConnectAckInd, S::Active},
             {S::Active, E::ConnectAckInd, &IsdnLeg::aNothing, S::Active},
-            // Q.931 §5.3.4: clear collision, both sides sent DISCONNECT
+            // Q.931 §5.3.5: clear collision, both sides sent DISCONNECT
             {S::DisconnectRequest, E::DisconnectInd, &IsdnLeg::aDisconnectReq, S::ReleaseRequest},
             {S::DisconnectRequest, E::DisconnectReq, &IsdnLeg::aNothing, S::DisconnectRequest},
             {S::ReleaseRequest, E::DisconnectReq, &IsdnLeg::aNothing, S::ReleaseRequest},

@@ -20,7 +20,19 @@ namespace {
 
 std::atomic<IsdnCallId> gNextId{1};
 
+// How long a RESTART ACKNOWLEDGE is awaited before the RESTART is sent again,
+// and how many times it is sent (libpri's own T316 would wait 2 minutes). A
+// RESTART sent just after layer 2 came up can be lost when the far end then
+// re-establishes the link (Q.921 §5.7.1 discards the I queue).
+constexpr std::chrono::milliseconds kRestartAckWait{1500};
+constexpr int kRestartTries = 3;
+
 int priChannel(int encoded) { return encoded < 0 ? 0 : (encoded & 0xff); }
+// A RESTART's channel: 0 for the whole interface (no channel identified).
+int restartChannel(int encoded) {
+    int ch = priChannel(encoded);
+    return ch == 0xff ? 0 : ch;
+}
 
 // A cause as libpri reports it (-1 or garbage when the message had none).
 q850::Cause causeOf(int priCause) { return q850::fromValueOr(priCause, q850::Cause::NormalUnspecified); }
@@ -109,6 +121,10 @@ void PriPort::onLineEvent() {
 void PriPort::startLink() {
     if (timer_) loop_.cancelTimer(timer_);
     timer_ = 0;
+    if (restartGuard_) loop_.cancelTimer(restartGuard_);
+    restartGuard_ = 0;
+    toRestart_.clear();
+    restarting_ = 0;
     pri_ = pri_new_cb(fd_, node_, switchType_, &PriPort::ioRead, &PriPort::ioWrite, this);
     if (!pri_) {
         GW_ERROR("span=%d libpri could not start on the D-channel", span_);
@@ -122,6 +138,7 @@ void PriPort::startLink() {
 
 PriPort::~PriPort() {
     if (timer_) loop_.cancelTimer(timer_);
+    if (restartGuard_) loop_.cancelTimer(restartGuard_);
     loop_.unwatchFd(fd_);
     loop_.unwatchFd(line_.lineEventFd());
     if (pri_) {
@@ -212,9 +229,14 @@ void PriPort::dispatch(void* raw) {
     switch (e->e) {
     case PRI_EVENT_DCHAN_UP:
         up_ = true;
-        listener_.onDchannel(span_, true);
+        if (restartOnUp_) startRestarts();
+        else listener_.onDchannel(span_, true);
         break;
     case PRI_EVENT_DCHAN_DOWN:
+        toRestart_.clear();
+        restarting_ = 0;
+        if (restartGuard_) loop_.cancelTimer(restartGuard_);
+        restartGuard_ = 0;
         if (!up_) break;   // already reported with the loss of layer 1
         up_ = false;
         listener_.onDchannel(span_, false);
@@ -222,23 +244,27 @@ void PriPort::dispatch(void* raw) {
     case PRI_EVENT_RING: onRing(e); break;
     case PRI_EVENT_PROCEEDING:
         markProgressed(e->proceeding.call);
+        noteChannel(e->proceeding.call, priChannel(e->proceeding.channel));
         if (IsdnCallId id = idFor(e->proceeding.call))
             listener_.onProceeding(id, priChannel(e->proceeding.channel));
         break;
     case PRI_EVENT_RINGING:
         markProgressed(e->ringing.call);
+        noteChannel(e->ringing.call, priChannel(e->ringing.channel));
         if (IsdnCallId id = idFor(e->ringing.call))
             listener_.onAlerting(id, priChannel(e->ringing.channel),
                                  e->ringing.progressmask & PRI_PROG_INBAND_AVAILABLE);
         break;
     case PRI_EVENT_PROGRESS:
         markProgressed(e->proceeding.call);
+        noteChannel(e->proceeding.call, priChannel(e->proceeding.channel));
         if (IsdnCallId id = idFor(e->proceeding.call))
             listener_.onProgress(id, priChannel(e->proceeding.channel),
                                  e->proceeding.progressmask & PRI_PROG_INBAND_AVAILABLE);
         break;
     case PRI_EVENT_ANSWER:
         markProgressed(e->answer.call);
+        noteChannel(e->answer.call, priChannel(e->answer.channel));
         // Q.931 §5.1.8: the user side acknowledges CONNECT (manual mode is on
         // so that a received CONNECT ACKNOWLEDGE is reported to us).
         pri_connect_ack(pri_, e->answer.call, e->answer.channel);
@@ -253,8 +279,9 @@ void PriPort::dispatch(void* raw) {
         break;
     case PRI_EVENT_HANGUP: onHangup(e, false); break;
     case PRI_EVENT_HANGUP_ACK: onHangup(e, true); break;
-    case PRI_EVENT_RESTART:
-        GW_INFO("span=%d RESTART received for channel %d", span_, priChannel(e->restart.channel));
+    case PRI_EVENT_RESTART: onRestart(restartChannel(e->restart.channel)); break;
+    case PRI_EVENT_RESTART_ACK:
+        if (restarting_ && priChannel(e->restartack.channel) == restarting_) restartNext();
         break;
     default:
         GW_DEBUG("span=%d libpri event %s ignored", span_, pri_event2str(e->e));
@@ -265,7 +292,10 @@ void PriPort::dispatch(void* raw) {
 void PriPort::onRing(void* raw) {
     auto* e = static_cast<pri_event*>(raw);
     IsdnCallId id = gNextId++;
-    calls_[id] = CallRec{e->ring.call, false, e->ring.cref};
+    calls_[id] = CallRec{e->ring.call, false, e->ring.cref, false, priChannel(e->ring.channel)};
+    // The far end chose this channel, so it is idle at both ends: no
+    // RESTART for it.
+    std::erase(toRestart_, priChannel(e->ring.channel));
     SetupInfo info;
     info.called = e->ring.callednum;
     info.calling = e->ring.callingnum;
@@ -308,9 +338,99 @@ IsdnCallId PriPort::setup(const SetupInfo& s) {
     }
     IsdnCallId id = gNextId++;
     int callMode = 0;
-    calls_[id] = CallRec{call, false, pri_get_crv(pri_, call, &callMode)};
+    calls_[id] = CallRec{call, false, pri_get_crv(pri_, call, &callMode), false, s.channel};
     reschedule();
     return id;
+}
+
+void PriPort::noteChannel(q931_call* call, int channel) {
+    if (CallRec* r = rec(idFor(call)); r && channel > 0) r->channel = channel;
+}
+
+// Q.931 §5.5.2: a RESTART from the far end returns the channel (or every
+// channel) to the idle condition; libpri has acknowledged it. The calls on
+// it end here without any message on the D-channel, as the far end has
+// cleared them too, and the call layer hears cause 41.
+void PriPort::onRestart(int channel) {
+    std::vector<IsdnCallId> gone;
+    for (auto it = calls_.begin(); it != calls_.end();) {
+        if (channel != 0 && it->second.channel != channel) {
+            ++it;
+            continue;
+        }
+        if (it->second.call) pri_destroycall(pri_, it->second.call);
+        gone.push_back(it->first);
+        it = calls_.erase(it);
+    }
+    if (channel) GW_WARN("span=%d RESTART received for B-channel %d: %zu call(s) cleared", span_, channel, gone.size());
+    else GW_WARN("span=%d RESTART received for the whole interface: %zu call(s) cleared", span_, gone.size());
+    for (IsdnCallId id : gone) listener_.onReleased(id, q850::Cause::TemporaryFailure);
+}
+
+// Q.931 §5.5.1: after a (re)start the gateway cannot know what the far end
+// believes about each B-channel, so each idle one is restarted in turn
+// (libpri keeps one RESTART outstanding at a time) and the span is reported
+// up when the last is acknowledged. A far end that leaves the first RESTART
+// unanswered is taken not to support it.
+void PriPort::startRestarts() {
+    toRestart_.clear();
+    for (int ch : line_.shape().bearers) {
+        bool busy = false;
+        for (const auto& [id, r] : calls_) busy = busy || r.channel == ch;
+        if (!busy) toRestart_.push_back(ch);
+    }
+    GW_INFO("span=%d layer 2 up: restarting %zu idle B-channels before taking calls", span_, toRestart_.size());
+    restarting_ = 0;
+    restartsAcked_ = 0;
+    restartNext();
+}
+
+void PriPort::restartNext() {
+    if (restartGuard_) loop_.cancelTimer(restartGuard_);
+    restartGuard_ = 0;
+    if (restarting_) ++restartsAcked_;
+    restarting_ = 0;
+    while (!toRestart_.empty() && !restarting_) {
+        int ch = toRestart_.front();
+        toRestart_.erase(toRestart_.begin());
+        if (pri_reset(pri_, ch) == 0) restarting_ = ch;
+        else GW_WARN("span=%d libpri could not send RESTART for B-channel %d", span_, ch);
+    }
+    if (!restarting_) return finishRestarts();
+    restartTry_ = 1;
+    armRestartGuard();
+    reschedule();
+}
+
+void PriPort::armRestartGuard() {
+    restartGuard_ = loop_.startTimer(kRestartAckWait, [this] {
+        restartGuard_ = 0;
+        if (restartTry_ < kRestartTries) {
+            ++restartTry_;
+            pri_reset(pri_, restarting_);
+            armRestartGuard();
+            reschedule();
+            return;
+        }
+        if (restartsAcked_ == 0) {
+            // Not one acknowledged: the far end does not do RESTART.
+            GW_WARN("span=%d no RESTART ACKNOWLEDGE for B-channel %d after %d tries: the far end does not "
+                    "answer RESTART, the other channels are not restarted",
+                    span_, restarting_, kRestartTries);
+            toRestart_.clear();
+            restarting_ = 0;
+            return finishRestarts();
+        }
+        GW_WARN("span=%d no RESTART ACKNOWLEDGE for B-channel %d after %d tries", span_, restarting_,
+                kRestartTries);
+        restarting_ = 0;
+        restartNext();
+    });
+}
+
+void PriPort::finishRestarts() {
+    GW_INFO("span=%d %d B-channel(s) restarted", span_, restartsAcked_);
+    if (up_) listener_.onDchannel(span_, true);
 }
 
 void PriPort::markProgressed(q931_call* call) {
@@ -320,6 +440,7 @@ void PriPort::markProgressed(q931_call* call) {
 void PriPort::proceeding(IsdnCallId id, int channel) {
     if (CallRec* r = rec(id)) {
         r->progressed = true;
+        if (channel > 0) r->channel = channel;
         pri_proceeding(pri_, r->call, channel, 0);
     }
     reschedule();
@@ -328,6 +449,7 @@ void PriPort::proceeding(IsdnCallId id, int channel) {
 void PriPort::alerting(IsdnCallId id, int channel, bool inband) {
     if (CallRec* r = rec(id)) {
         r->progressed = true;
+        if (channel > 0) r->channel = channel;
         pri_acknowledge(pri_, r->call, channel, inband ? 1 : 0);
     }
     reschedule();
@@ -336,6 +458,7 @@ void PriPort::alerting(IsdnCallId id, int channel, bool inband) {
 void PriPort::progress(IsdnCallId id, int channel, bool inband) {
     if (CallRec* r = rec(id)) {
         r->progressed = true;
+        if (channel > 0) r->channel = channel;
         pri_progress(pri_, r->call, channel, inband ? 1 : 0);
     }
     reschedule();
@@ -344,6 +467,7 @@ void PriPort::progress(IsdnCallId id, int channel, bool inband) {
 void PriPort::connect(IsdnCallId id, int channel) {
     if (CallRec* r = rec(id)) {
         r->progressed = true;
+        if (channel > 0) r->channel = channel;
         pri_answer(pri_, r->call, channel, 0);
     }
     reschedule();

@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <map>
 #include <memory>
+#include <vector>
 
 struct pri;
 struct q931_call;
@@ -38,6 +39,10 @@ public:
     bool dchannelUp() const override { return up_; }
     int callRef(IsdnCallId id) const override;
 
+    // Q.931 §5.5: whether every idle B-channel is restarted (RESTART, one
+    // channel at a time) each time the D-channel comes up, before the span
+    // is reported up. On by default; `isdn skipsend-restart` turns it off.
+    void setRestartOnUp(bool on) { restartOnUp_ = on; }
     // Q.931 message tracing into the log (`debug isdn q931`).
     void setDebug(bool on);
     static const char* switchTypeName(conf::SwitchType t);
@@ -48,6 +53,7 @@ private:
         bool hungUp = false;
         int callRef = 0;
         bool progressed = false;   // left Call Initiated / Call Present
+        int channel = 0;           // B-channel, 0 = not known yet
     };
     void onReadable();
     void onLineEvent();
@@ -58,6 +64,12 @@ private:
     void dispatch(void* ev);
     void onRing(void* ev);
     void onHangup(void* ev, bool ack);
+    void onRestart(int channel);
+    void startRestarts();
+    void restartNext();
+    void finishRestarts();
+    void armRestartGuard();
+    void noteChannel(q931_call* call, int channel);
     IsdnCallId idFor(q931_call* call) const;
     void markProgressed(q931_call* call);
     CallRec* rec(IsdnCallId id);
@@ -78,6 +90,12 @@ private:
     kernel::TimerId timer_ = 0;
     struct timeval timerDue_ {};   // libpri deadline the timer is set for
     std::map<IsdnCallId, CallRec> calls_;
+    bool restartOnUp_ = true;
+    std::vector<int> toRestart_;   // B-channels still to restart, in order
+    int restarting_ = 0;           // channel whose RESTART ACKNOWLEDGE is awaited
+    kernel::TimerId restartGuard_ = 0;
+    int restartTry_ = 0;           // RESTARTs sent for restarting_
+    int restartsAcked_ = 0;
 };
 
 } // namespace gw::isdn

@@ -216,6 +216,12 @@ void Pbxsim::onEvent(const PriEvent& e) {
             finish(*c, "the far end restarted the B-channel");
         }
         return;
+    case K::RestartAck:
+        if (restartGiveUpAt_) {
+            log("RESTART ACKNOWLEDGE received");
+            restartDone("");
+        }
+        return;
     case K::Ring:
         onRing(e);
         return;

@@ -82,6 +82,8 @@ private:
     void startMedia(SimCall& call, Clock::time_point now);
     void stopMedia(SimCall& call);
     void clearCall(SimCall& call, int cause, const char* why);
+    void sendRestart();
+    void restartDone(const std::string& error);
     void finish(SimCall& call, const std::string& error = {});
     void failUnplaced(const std::string& error);
     int huntChannel(int wanted) const;
@@ -106,6 +108,9 @@ private:
     bool stopping_ = false;
     bool fatal_ = false;
     int placed_ = 0;          // calls started (reported ones)
+    int answered_ = 0;        // calls this end answered
+    std::optional<Clock::time_point> restartAt_;   // --restart: when to send it
+    std::optional<Clock::time_point> restartGiveUpAt_;   // sent, awaiting RESTART ACKNOWLEDGE
     int reportedCount_ = 0;
     int failedCount_ = 0;
     SimCall* settingUp_ = nullptr;   // outgoing call inside pri setup()

@@ -37,6 +37,11 @@ void Pbxsim::tick(Clock::time_point now) {
     for (auto& c : calls_) {
         if (!c->done) tickCall(*c, now);
     }
+    if (restartAt_ && now >= *restartAt_) {
+        restartAt_.reset();
+        sendRestart();
+    }
+    if (restartGiveUpAt_ && now >= *restartGiveUpAt_) restartDone("no RESTART ACKNOWLEDGE from the far end");
     if (stopping_ || anyActive() || !idleSince_) return;
     const double limit = options_.callTimeout();
     const bool overdue = now - *idleSince_ > after(limit);
@@ -226,6 +231,35 @@ void Pbxsim::connectIncoming(SimCall& call, Clock::time_point now) {
     if (options_.timeout) call.giveUpAt = now + after(options_.talk.value_or(0) + *options_.timeout);
     log(callName(call.report.index) + ": CONNECT on B" + std::to_string(call.report.channel));
     startMedia(call, now);
+    if (++answered_ == options_.count && options_.restart) restartAt_ = now + after(options_.restartAfter);
+}
+
+// Q.931 §5.5.1: RESTART returns the channel (or all of them) to idle once
+// the far end acknowledges it; the calls on it end then, with cause 41
+// (temporary failure).
+void Pbxsim::sendRestart() {
+    const int channel = options_.restart.value_or(0);
+    const std::string what = channel ? "B" + std::to_string(channel) : std::string("the whole interface");
+    if (!pri_ || !pri_->restart(channel)) {
+        log("cannot send RESTART for " + what);
+        ++failedCount_;
+        return;
+    }
+    log("sent RESTART for " + what);
+    restartGiveUpAt_ = Clock::now() + after(options_.callTimeout());
+}
+
+void Pbxsim::restartDone(const std::string& error) {
+    restartGiveUpAt_.reset();
+    const int channel = options_.restart.value_or(0);
+    for (auto& c : calls_) {
+        if (c->done || (channel && c->report.channel != channel)) continue;
+        if (c->pri) pri_->destroy(c->pri);
+        c->pri = nullptr;
+        c->report.cause = q850::value(Cause::TemporaryFailure);
+        c->report.causeFrom = "local";
+        finish(*c, error);
+    }
 }
 
 void Pbxsim::startMedia(SimCall& call, Clock::time_point now) {

@@ -29,7 +29,8 @@ const std::map<std::string, OptionSpec>& optionTable() {
         {"--to", {Scope::Call, true}},         {"--from", {Scope::Call, true}},
         {"--expect", {Scope::Call, true}},     {"--hangup-after-answer", {Scope::Call, true}},
         {"--ring", {Scope::Answer, true}},     {"--reject", {Scope::Answer, true}},
-        {"--echo", {Scope::Answer, false}},
+        {"--echo", {Scope::Answer, false}},   {"--restart", {Scope::Answer, true}},
+        {"--restart-after", {Scope::Answer, true}},
     };
     return table;
 }
@@ -146,6 +147,16 @@ bool applyVerbOption(const std::string& name, const std::string& value, PbxsimOp
         o.echo = true;
         return true;
     }
+    if (name == "--restart") {
+        int channel = 0;
+        if (value != "all" && !parseInt(name, value, 1, 31, channel, error)) {
+            error = "--restart takes all or a B-channel number from 1 to 31, not '" + value + "'";
+            return false;
+        }
+        o.restart = channel;
+        return true;
+    }
+    if (name == "--restart-after") return parseNumber(name, value, 0, 3600, o.restartAfter, error);
     if (name == "--reject") {
         int cause = 0;
         if (!parseInt(name, value, 1, 127, cause, error)) return false;
@@ -169,6 +180,8 @@ bool checkCombination(PbxsimOptions& o, bool typeSet, bool switchSet, std::strin
         error = "call --count needs at least 1";
     } else if (o.echo && o.toneHz) {
         error = "answer takes --echo or --tone, not both";
+    } else if (o.restart && o.count < 1) {
+        error = "answer --restart needs --count N (the RESTART follows the N-th answer)";
     }
     if (!error.empty()) return false;
     if (typeSet && !switchSet && o.type == kernel::SpanType::T1) parseSwitch("national", o, error);
@@ -226,6 +239,7 @@ const char* pbxsimUsage() {
            "         [--hangup-after-answer SECONDS]\n"
            "  pbxsim --span PATH [global options] answer [--count N] [--ring SECONDS]\n"
            "         [--talk SECONDS] [--reject CAUSE] [--echo | --tone HZ] [--level DBM0]\n"
+           "         [--restart all|CHANNEL [--restart-after SECONDS]]\n"
            "\n"
            "  --span PATH       virtual span socket; pbxsim connects to it as the far end,\n"
            "                    or owns it with --listen (two pbxsims back to back)\n"
@@ -241,6 +255,9 @@ const char* pbxsimUsage() {
            "                    0.2) or clears with --reject CAUSE; --echo loops the audio\n"
            "                    back; --talk S clears after S, else waits for the far end;\n"
            "                    --count N calls (default 1; 0 = until SIGINT/SIGTERM)\n"
+           "  --restart         once the N-th call is answered (and --restart-after S, default\n"
+           "                    0, has passed) send RESTART for one B-channel or for all\n"
+           "                    interfaces; the calls on it end with cause 41\n"
            "  --level DBM0      tone level (default -10)\n"
            "\n"
            "Prints one JSON line per call on stdout; each Q.931 message in it carries t\n"

@@ -48,6 +48,8 @@ struct PbxsimOptions {
     double ring = 0.2;
     std::optional<int> reject;             // Q.850 cause
     bool echo = false;
+    std::optional<int> restart;            // B-channel to RESTART, 0 = the whole interface
+    double restartAfter = 0;               // seconds after the --count-th call is answered
 
     // Defaults that depend on the verb.
     double callTimeout() const { return timeout.value_or(10.0); }

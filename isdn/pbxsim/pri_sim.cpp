@@ -78,6 +78,7 @@ PriEvent::Kind kindOf(int e) {
     case PRI_EVENT_DCHAN_UP: return K::DchanUp;
     case PRI_EVENT_DCHAN_DOWN: return K::DchanDown;
     case PRI_EVENT_RESTART: return K::Restart;
+    case PRI_EVENT_RESTART_ACK: return K::RestartAck;
     case PRI_EVENT_RING: return K::Ring;
     case PRI_EVENT_PROCEEDING: return K::Proceeding;
     case PRI_EVENT_SETUP_ACK: return K::SetupAck;
@@ -99,6 +100,9 @@ PriEvent translate(const pri_event& e) {
     switch (e.e) {
     case PRI_EVENT_RESTART:
         out.channel = decodeChannel(e.restart.channel);
+        break;
+    case PRI_EVENT_RESTART_ACK:
+        out.channel = decodeChannel(e.restartack.channel);
         break;
     case PRI_EVENT_RING:
         out.call = e.ring.call;
@@ -154,9 +158,20 @@ const char* PriSim::switchName(PriSwitch s) {
 
 PriSim::PriSim(int fd, PriSide side, PriSwitch switchType, EventHandler onEvent, FrameTap tap)
     : fd_(fd), onEvent_(std::move(onEvent)), tap_(std::move(tap)) {
+    start(side, switchType);
+}
+
+// On a span, the span is known before libpri starts: libpri sends its first
+// SABME from inside pri_new_cb(), and that frame must go through the span.
+PriSim::PriSim(kernel::Span& span, PriSide side, PriSwitch switchType, EventHandler onEvent, FrameTap tap)
+    : fd_(span.dchannelFd()), line_(&span), onEvent_(std::move(onEvent)), tap_(std::move(tap)) {
+    start(side, switchType);
+}
+
+void PriSim::start(PriSide side, PriSwitch switchType) {
     installMessageHandlers();
     const int node = side == PriSide::Network ? PRI_NETWORK : PRI_CPE;
-    ctrl_ = pri_new_cb(fd, node, toPriSwitch(switchType), &PriSim::ioRead, &PriSim::ioWrite, this);
+    ctrl_ = pri_new_cb(fd_, node, toPriSwitch(switchType), &PriSim::ioRead, &PriSim::ioWrite, this);
     if (ctrl_ == nullptr) {
         std::fputs("pbxsim: libpri could not create a D-channel controller\n", stderr);
         std::abort();   // out of memory: nothing sensible left to do
@@ -164,11 +179,6 @@ PriSim::PriSim(int fd, PriSide side, PriSwitch switchType, EventHandler onEvent,
     pri_set_debug(ctrl_, gVerbose.load() ? kDebugFlags : 0);
     pri_connect_ack_enable(ctrl_, 1);   // report CONNECT ACKNOWLEDGE, send ours explicitly
     pri_hangup_fix_enable(ctrl_, 1);    // Q.931 §5.3.2 clearing rules
-}
-
-PriSim::PriSim(kernel::Span& span, PriSide side, PriSwitch switchType, EventHandler onEvent, FrameTap tap)
-    : PriSim(span.dchannelFd(), side, switchType, std::move(onEvent), std::move(tap)) {
-    line_ = &span;
 }
 
 PriSim::~PriSim() {
@@ -201,7 +211,59 @@ int PriSim::onRead(void* buf, int len) noexcept {
     return static_cast<int>(n);
 }
 
+namespace {
+
+// Rewrites a Q.931 RESTART in an I frame (libpri's layout: 2-octet address,
+// 2-octet control, PD, call reference, message type, IEs, then the FCS) into
+// a RESTART of all interfaces: drops Channel identification (0x18) and sets
+// the Restart indicator (0x79) to class 7. Returns the new length, or 0 when
+// the frame is not a RESTART.
+int rewriteRestartAll(std::uint8_t* f, int len) {
+    const int fcs = static_cast<int>(kernel::kFcsBytes);
+    int end = len - fcs;
+    if (end < 7 || (f[2] & 0x01) != 0 || f[4] != 0x08) return 0;   // not an I frame with Q.931
+    int i = 5;
+    const int crLen = f[i] & 0x0F;
+    i += 1 + crLen;
+    if (i >= end || f[i] != 0x46) return 0;   // RESTART
+    ++i;
+    while (i + 1 < end) {
+        const std::uint8_t id = f[i];
+        if (id & 0x80) {   // single-octet IE
+            ++i;
+            continue;
+        }
+        const int ieLen = 2 + f[i + 1];
+        if (i + ieLen > end) return 0;
+        if (id == 0x18) {
+            std::memmove(f + i, f + i + ieLen, static_cast<std::size_t>(len - i - ieLen));
+            end -= ieLen;
+            len -= ieLen;
+            continue;
+        }
+        if (id == 0x79 && f[i + 1] >= 1) f[i + 2] = 0x87;
+        i += ieLen;
+    }
+    return len;
+}
+
+} // namespace
+
+bool PriSim::restart(int channel) {
+    if (channel > 0) return pri_reset(ctrl_, channel) == 0;
+    restartAll_ = true;
+    pri_set_timer(ctrl_, PRI_TIMER_T316, 0);
+    return pri_reset(ctrl_, 1) == 0;
+}
+
 int PriSim::onWrite(void* buf, int len) noexcept {
+    if (restartAll_) {
+        if (int n = rewriteRestartAll(static_cast<std::uint8_t*>(buf), len)) {
+            restartAll_ = false;
+            const int sent = onWrite(buf, n);
+            return sent == n ? len : 0;
+        }
+    }
     if (tap_ && len > static_cast<int>(kernel::kFcsBytes)) {
         try {
             tap_(true, static_cast<const std::uint8_t*>(buf), static_cast<std::size_t>(len) - kernel::kFcsBytes);

@@ -26,7 +26,7 @@ using PriCall = q931_call*;
 
 struct PriEvent {
     enum class Kind {
-        DchanUp, DchanDown, Restart, Ring, Proceeding, SetupAck, Ringing, Progress, Answer,
+        DchanUp, DchanDown, Restart, RestartAck, Ring, Proceeding, SetupAck, Ringing, Progress, Answer,
         ConnectAck, HangupReq, Hangup, HangupAck, Other
     };
     Kind kind = Kind::Other;
@@ -87,12 +87,20 @@ public:
     bool connectAck(PriCall call, int channel);
     bool hangup(PriCall call, int cause);
     void destroy(PriCall call);
+    // Q.931 §5.5: sends RESTART for B-channel `channel`, or for the whole
+    // interface when `channel` is 0. libpri only sends RESTART for indicated
+    // channels, so for the whole interface the RESTART it writes is rewritten
+    // on its way out: no Channel identification, Restart indicator "all
+    // interfaces" (and no retransmission, as libpri would not recognise the
+    // acknowledgement).
+    bool restart(int channel);
     // Call records libpri still holds (from pri_dump_info_str), -1 if unknown.
     int activeCalls() const;
     // Q.921 T200 (retransmission timer) as configured.
     std::chrono::milliseconds t200() const;
 
 private:
+    void start(PriSide side, PriSwitch switchType);
     static int ioRead(struct pri* ctrl, void* buf, int len) noexcept;
     static int ioWrite(struct pri* ctrl, void* buf, int len) noexcept;
     int onRead(void* buf, int len) noexcept;
@@ -105,6 +113,7 @@ private:
     EventHandler onEvent_;
     FrameTap tap_;
     bool readEmpty_ = false;
+    bool restartAll_ = false;   // rewrite the next RESTART for the whole interface
 };
 
 } // namespace gw::isdn

@@ -457,6 +457,81 @@ def pbx_vanishing_clears_the_sip_side_at_once():
     with_gateway(POTS, body)
 
 
+@test
+def pbx_restart_of_the_interface_clears_every_call():
+    """The PBX sends RESTART for all interfaces (Q.931 §5.5) with five calls
+    up: the gateway acknowledges it, each phone gets its BYE with Reason
+    cause 41, and all 30 B-channels end idle."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "5", "--ring", "0", "--restart", "all", "--restart-after", "0.5"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True, calls=5, limit=5,
+                     rate=20, trace=True)
+        procs.append(phone)
+        check(phone.wait(20) == 0, "SIPp phones failed:\n" + phone.errors())
+        check(pbx.wait(10) == 0, "pbxsim:\n" + pbx.err())
+        check("RESTART ACKNOWLEDGE received" in pbx.err(), "no RESTART ACKNOWLEDGE at the PBX")
+        check(phone.messages().count("Reason: Q.850;cause=41") == 5, "not every BYE carried Reason cause 41")
+        wait_for(lambda: "RESTART received for the whole interface: 5 call(s) cleared" in gw.text(), 5,
+                 "the gateway's log of the RESTART")
+        wait_for(lambda: idle_channels(gw) == (30, 30), 10, "every B-channel idle after the RESTART")
+    with_gateway(POTS, body)
+
+
+@test
+def pbx_restart_of_one_channel_clears_only_its_call():
+    """RESTART of one B-channel ends the call on it (cause 41) and no other:
+    the second call goes on until the PBX clears it normally. (The gateway,
+    on the user side, takes channels from the top: the first call is on B31.)"""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "2", "--ring", "0", "--talk", "3", "--restart", "31",
+                       "--restart-after", "0.3"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True, calls=2, limit=2,
+                     rate=20, trace=True)
+        procs.append(phone)
+        wait_for(lambda: "RESTART received for B-channel 31: 1 call(s) cleared" in gw.text(), 15,
+                 "the gateway's log of the RESTART of B31")
+        wait_for(lambda: phone.messages().count("Reason: Q.850;cause=41") == 1, 5, "the BYE of the call on B31")
+        wait_for(lambda: idle_channels(gw) == (29, 30), 5, "the restarted call's channel idle, the other still held")
+        check(phone.wait(20) == 0, "SIPp phones failed:\n" + phone.errors())
+        check(phone.messages().count("Reason: Q.850;cause=16") == 1, "the second call's BYE should carry cause 16")
+        check(pbx.wait(10) == 0, "pbxsim:\n" + pbx.err())
+        wait_for(lambda: idle_channels(gw) == (30, 30), 10, "every B-channel idle at the end")
+    with_gateway(POTS, body)
+
+
+@test
+def dchannel_up_restarts_every_idle_channel_first():
+    """Q.931 §5.5.1: when its D-channel comes up the gateway restarts each
+    B-channel (the PBX may still hold calls from before a crash) and takes
+    calls only once the PBX has acknowledged them; with `isdn skipsend-restart`
+    it sends none."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "1", "--ring", "0", "--talk", "0.5"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        check("span=0 30 B-channel(s) restarted" in gw.text(), "the gateway did not restart the 30 channels")
+        restarted = re.findall(r"far end restarted B(\d+)", pbx.err())
+        check(sorted(int(c) for c in restarted) == list(range(1, 16)) + list(range(17, 32)),
+              "pbxsim saw RESTART for %s" % restarted)
+        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True)
+        procs.append(phone)
+        check(phone.wait(15) == 0, "the first call after the restarts failed:\n" + phone.errors())
+        check(pbx.wait(10) == 0, "pbxsim:\n" + pbx.err())
+    with_gateway(POTS, body)
+
+    def skipped(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "0"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        check("restarting" not in gw.text(), "RESTART sent despite isdn skipsend-restart")
+        check("far end restarted" not in pbx.err(), "pbxsim saw a RESTART despite isdn skipsend-restart")
+    with_gateway(POTS, skipped, extra_cfg="controller e1 0\n isdn skipsend-restart\n")
+
+
 def context_switches(pid):
     with open("/proc/%d/task/%d/status" % (pid, pid)) as f:
         fields = dict(line.split(":", 1) for line in f if "ctxt_switches" in line)

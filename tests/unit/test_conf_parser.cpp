@@ -61,6 +61,8 @@ std::vector<CommandCase> commandCases() {
          [](auto& c) { return !ctrl(c).switchType; }},
         {e1, "isdn protocol-emulate network", "no isdn protocol-emulate", [](auto& c) { return ctrl(c).side == IsdnSide::Network; },
          [](auto& c) { return !ctrl(c).side; }},
+        {e1, "isdn skipsend-restart", "no isdn skipsend-restart", [](auto& c) { return ctrl(c).skipsendRestart; },
+         [](auto& c) { return !ctrl(c).skipsendRestart; }},
         {e1, "shutdown", "no shutdown", [](auto& c) { return ctrl(c).shutdown; }, [](auto& c) { return !ctrl(c).shutdown; }},
         {"", "dial-peer voice 7 voip", "no dial-peer voice 7", [](auto& c) { return peer(c, 7).kind == PeerKind::Voip; },
          [](auto& c) { return c.dialPeers.empty(); }},
