@@ -30,6 +30,7 @@ struct Controller {
     int dahdiSpan = 0;                      // dahdi: span number
     bool shutdown = false;
     bool skipsendRestart = false;           // isdn skipsend-restart: no RESTART when the D-channel comes up
+    std::optional<int> t309Ms;              // isdn t309: active calls outlive a layer 2 loss this long
     bool operator==(const Controller&) const = default;
 };
 

@@ -81,6 +81,7 @@ void Gateway::attachSpans() {
         kernel::Span* span = rt.span.get();
         rt.port = std::make_unique<isdn::PriPort>(*loop_, *calls_, number, *span, side, sw);
         rt.port->setRestartOnUp(!ctl.skipsendRestart);
+        rt.port->setT309(ctl.t309Ms ? std::chrono::milliseconds(*ctl.t309Ms) : isdn::PriPort::kDefaultT309);
         media_->addSpan(number, *rt.span);
         calls_->attachSpan(number, *rt.port, rt.span->shape().law, side == conf::IsdnSide::Network,
                            rt.span->shape().bearers);

@@ -4,6 +4,7 @@
 #include "isdn/pri_port.hpp"
 
 #include "isdn/pri_clock.hpp"
+#include "isdn/q931_decode.hpp"
 #include "kernel/log.hpp"
 
 extern "C" {
@@ -86,7 +87,9 @@ PriPort::PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int spanNo
 // time the line comes back, libpri starts afresh. libpri 1.6 cannot free a
 // control block; the previous one (a few KB) is left behind unused.
 // While the line is down libpri runs on, its frames lost; the D-channel is
-// reported down at once.
+// reported down at once, and the calls end then: with layer 1 gone their
+// B-channels carry nothing either. (A loss of layer 2 alone is libpri's:
+// calls being set up are cleared at once, active ones kept for T309.)
 void PriPort::onLineEvent() {
     std::uint64_t count;
     [[maybe_unused]] ssize_t n = ::read(line_.lineEventFd(), &count, sizeof count);
@@ -95,10 +98,18 @@ void PriPort::onLineEvent() {
         // Layer 1 lost: the D-channel cannot carry anything, so its calls end
         // now rather than when libpri's Q.921 timers give up (T200 x N200).
         if (up_) {
-            GW_WARN("span=%d layer 1 down (span in alarm): D-channel down", span_);
+            GW_WARN("span=%d layer 1 down (span in alarm): D-channel down, %zu call(s) cleared", span_,
+                    calls_.size());
             up_ = false;
             listener_.onDchannel(span_, false);
         }
+        std::vector<IsdnCallId> gone;
+        for (auto& [id, rec] : calls_) {
+            if (rec.call && pri_) pri_destroycall(pri_, rec.call);
+            gone.push_back(id);
+        }
+        calls_.clear();
+        for (IsdnCallId id : gone) listener_.onReleased(id, q850::Cause::NetworkOutOfOrder);
         return;
     }
     if (!dWatched_) {
@@ -132,6 +143,7 @@ void PriPort::startLink() {
     }
     pri_connect_ack_enable(pri_, 1);
     pri_hangup_fix_enable(pri_, 1);   // Q.931 §5.3.2 a) clearing, not the legacy one
+    pri_set_timer(pri_, PRI_TIMER_T309, static_cast<int>(t309_.count()));
     setDebug(debug_);
     reschedule();
 }
@@ -164,6 +176,12 @@ int PriPort::ioRead(struct pri* ctrl, void* buf, int len) noexcept {
 int PriPort::ioWrite(struct pri* ctrl, void* buf, int len) noexcept {
     auto* self = static_cast<PriPort*>(pri_get_userdata(ctrl));
     if (!self || len <= 0) return 0;
+    if (self->settingUp_ && len > static_cast<int>(kernel::kFcsBytes)) {
+        // libpri has no accessor for the call reference it gave a call (its
+        // pri_get_crv() is GR-303's): take it from the SETUP on its way out.
+        auto msg = decodeQ931Frame(static_cast<const std::uint8_t*>(buf), static_cast<std::size_t>(len) - kernel::kFcsBytes);
+        if (msg && msg->type == kQ931Setup) self->setupCallRef_ = msg->callRef;
+    }
     return self->line_.writeDchannel(static_cast<std::uint8_t*>(buf), static_cast<std::size_t>(len)) ? len : 0;
 }
 
@@ -330,15 +348,17 @@ IsdnCallId PriPort::setup(const SetupInfo& s) {
     pri_sr_set_called(sr, called.data(), PRI_UNKNOWN, 1);
     pri_sr_set_caller(sr, calling.empty() ? nullptr : calling.data(), name.empty() ? nullptr : name.data(),
                       PRI_UNKNOWN, calling.empty() ? PRES_NUMBER_NOT_AVAILABLE : PRES_ALLOWED_USER_NUMBER_NOT_SCREENED);
+    settingUp_ = true;
+    setupCallRef_ = 0;
     int res = pri_setup(pri_, call, sr);
+    settingUp_ = false;
     pri_sr_free(sr);
     if (res) {
         pri_destroycall(pri_, call);
         return 0;
     }
     IsdnCallId id = gNextId++;
-    int callMode = 0;
-    calls_[id] = CallRec{call, false, pri_get_crv(pri_, call, &callMode), false, s.channel};
+    calls_[id] = CallRec{call, false, setupCallRef_, false, s.channel};
     reschedule();
     return id;
 }

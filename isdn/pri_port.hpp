@@ -9,6 +9,7 @@
 #include "kernel/event_loop.hpp"
 #include "kernel/span.hpp"
 
+#include <chrono>
 #include <functional>
 #include <sys/time.h>
 #include <map>
@@ -43,6 +44,11 @@ public:
     // channel at a time) each time the D-channel comes up, before the span
     // is reported up. On by default; `isdn skipsend-restart` turns it off.
     void setRestartOnUp(bool on) { restartOnUp_ = on; }
+    // Q.931 T309: how long active calls outlive a loss of layer 2 (the line
+    // still up) waiting for the link to come back. Takes effect the next
+    // time layer 2 is started.
+    void setT309(std::chrono::milliseconds t) { t309_ = t; }
+    static constexpr std::chrono::milliseconds kDefaultT309{90000};   // Q.931 Table 9-1
     // Q.931 message tracing into the log (`debug isdn q931`).
     void setDebug(bool on);
     static const char* switchTypeName(conf::SwitchType t);
@@ -90,7 +96,10 @@ private:
     kernel::TimerId timer_ = 0;
     struct timeval timerDue_ {};   // libpri deadline the timer is set for
     std::map<IsdnCallId, CallRec> calls_;
+    bool settingUp_ = false;       // inside pri_setup(): ioWrite looks for the SETUP
+    int setupCallRef_ = 0;         // the call reference that SETUP carried
     bool restartOnUp_ = true;
+    std::chrono::milliseconds t309_ = kDefaultT309;
     std::vector<int> toRestart_;   // B-channels still to restart, in order
     int restarting_ = 0;           // channel whose RESTART ACKNOWLEDGE is awaited
     kernel::TimerId restartGuard_ = 0;

@@ -11,6 +11,7 @@
 namespace gw::isdn {
 
 constexpr std::uint8_t kQ931Discriminator = 0x08;   // Q.931 §4.2
+constexpr int kQ931Setup = 0x05;                    // Q.931 Table 4-2
 
 struct Q931Message {
     int sapi = 0;

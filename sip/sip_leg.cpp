@@ -186,7 +186,7 @@ void SipLeg::aAnswer(const SipInput& in, std::vector<SipCommand>& out) {
 
 void SipLeg::aReject(const SipInput& in, std::vector<SipCommand>& out) {
     finalStatus_ = in.status;
-    out.push_back(SendResponse{in.status, in.reason, ""});
+    out.push_back(SendResponse{in.status, in.reason, "", in.cause, in.retryAfter});
     aEnded(in, out);
 }
 

@@ -41,12 +41,19 @@ struct SipInput {
     std::string reason;
     std::string sdp;
     int cause = 0;            // Q.850 cause for Reason headers
+    int retryAfter = 0;       // RejectReq: Retry-After seconds, 0 = none
     OutgoingInvite invite;    // InviteReq
 };
 
 // Commands to the adapter.
 struct SendInvite { OutgoingInvite invite; };
-struct SendResponse { int status; std::string reason; std::string sdp; };
+struct SendResponse {
+    int status;
+    std::string reason;
+    std::string sdp;
+    int cause = 0;        // failures: Reason: Q.850 (RFC 3326), 0 = none
+    int retryAfter = 0;   // failures: Retry-After seconds (RFC 3261 §20.33), 0 = none
+};
 struct SendBye { int cause; };
 struct SendCancel { int cause; };
 struct ReleaseDialog {};

@@ -50,6 +50,8 @@ public:
                          const std::string& sdp) = 0;
     // Adds a Q.850 Reason header (RFC 3326) to the next BYE/CANCEL/failure.
     virtual void setReasonCause(SipDialogId id, int q850Cause) = 0;
+    // Adds Retry-After (RFC 3261 §20.33) to the next failure response.
+    virtual void setRetryAfter(SipDialogId id, int seconds) = 0;
     virtual void bye(SipDialogId id) = 0;
     virtual void cancel(SipDialogId id) = 0;
     // The core is done with this dialog; the stack frees it (after any

@@ -201,10 +201,13 @@ void SofiaSipPort::respond(SipDialogId id, int status, const std::string& reason
     const char* phrase = phraseFor(status, reason);
     bool body = !sdp.empty() && status < 300;
     std::string why = status >= 300 ? takeReason(*d) : "";
+    std::string retry = status >= 300 && d->retryAfter > 0 ? std::to_string(d->retryAfter) : "";
+    d->retryAfter = 0;
     nua_respond(d->nh, status, phrase,
                 TAG_IF(body, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                 TAG_IF(body, SIPTAG_PAYLOAD_STR(sdp.c_str())),
-                TAG_IF(!why.empty(), SIPTAG_REASON_STR(why.c_str())), TAG_END());
+                TAG_IF(!why.empty(), SIPTAG_REASON_STR(why.c_str())),
+                TAG_IF(!retry.empty(), SIPTAG_RETRY_AFTER_STR(retry.c_str())), TAG_END());
     if (body) d->localSdp = sdp;
     if (status >= 300) d->finalSent = true;
 }
@@ -219,6 +222,10 @@ const char* SofiaSipPort::phraseFor(int status, const std::string& reason) {
 
 void SofiaSipPort::setReasonCause(SipDialogId id, int q850Cause) {
     if (Dialog* d = find(id)) d->reasonCause = q850Cause;
+}
+
+void SofiaSipPort::setRetryAfter(SipDialogId id, int seconds) {
+    if (Dialog* d = find(id)) d->retryAfter = seconds;
 }
 
 void SofiaSipPort::bye(SipDialogId id) {

@@ -58,6 +58,7 @@ public:
     void respond(SipDialogId id, int status, const std::string& reason,
                  const std::string& sdp) override;
     void setReasonCause(SipDialogId id, int q850Cause) override;
+    void setRetryAfter(SipDialogId id, int seconds) override;
     void bye(SipDialogId id) override;
     void cancel(SipDialogId id) override;
     // Frees the dialog now if it has ended, else ends it (BYE, CANCEL or 500
@@ -87,6 +88,7 @@ private:
         bool incoming = false;
         int callState = 0;                 // enum nua_callstate, as last reported
         int reasonCause = 0;               // Q.850 cause for the next BYE/CANCEL/failure
+        int retryAfter = 0;                // seconds, for the next failure response
         bool finalSent = false;            // a final response went or came (>= 300)
         bool acked = false;                // onAck reported (later ACKs are re-INVITEs')
         bool released = false;             // the core is done; no more listener calls

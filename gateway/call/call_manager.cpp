@@ -116,6 +116,8 @@ void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
                 sipIndex_[c.sipId] = c.id;
                 c.sip->setDialogId(c.sipId);
             } else if constexpr (std::is_same_v<T, sip::SendResponse>) {
+                if (v.cause) sipPort_->setReasonCause(c.sipId, v.cause);
+                if (v.retryAfter) sipPort_->setRetryAfter(c.sipId, v.retryAfter);
                 sipPort_->respond(c.sipId, v.status, v.reason, v.sdp);
             } else if constexpr (std::is_same_v<T, sip::SendBye>) {
                 if (v.cause) sipPort_->setReasonCause(c.sipId, v.cause);
@@ -235,16 +237,13 @@ void CallManager::clearAll(q850::Cause cause) {
     for (CallId id : ids) clearCall(id, cause);
 }
 
+// A span whose D-channel is down takes no new call (SIP calls hunt past it
+// or get 503 with Retry-After). Its calls are the port's to end: at once
+// when the line is gone, after T309 for active calls when only layer 2 is.
 void CallManager::onDchannel(int span, bool up) {
-    GW_INFO("span=%d D-channel %s", span, up ? "up" : "down");
+    if (up) GW_INFO("span=%d D-channel up", span);
+    else GW_WARN("span=%d D-channel down: new calls refused", span);
     spans_[span].dchannelUp = up;
-    if (up) return;
-    // The line is gone: the SIP side hears cause 38 now; libpri clears its
-    // call references with its own timers (T305/T308) and releases them.
-    std::vector<CallId> ids;
-    for (const auto& [id, c] : calls_)
-        if (c->span == span && !c->isdnDone) ids.push_back(id);
-    for (CallId id : ids) clearCall(id, q850::Cause::NetworkOutOfOrder);
 }
 
 } // namespace gw

@@ -23,6 +23,11 @@
 namespace gw {
 
 using CallId = std::uint64_t;
+
+// Retry-After (seconds) on a 503 when no span can take a SIP call: every
+// span it could use is down (alarm, D-channel), or every B-channel is busy.
+constexpr int kRetryAfterTrunkDownS = 30;
+constexpr int kRetryAfterCongestionS = 5;
 using Clock = std::chrono::steady_clock;
 
 struct SpanAttachment {
@@ -136,7 +141,7 @@ private:
     bool applyAnswer(Call& c, const std::string& sdp);
     // SIP-origin flow (call_manager_sip.cpp)
     void startIsdnAttempt(Call& c);
-    void rejectSip(Call& c, int status, q850::Cause cause);
+    void rejectSip(Call& c, int status, q850::Cause cause, int retryAfter = 0);
     void onIsdnProgress(Call& c, bool alerting, bool inband);
     void onIsdnAnswered(Call& c);
     // Both

@@ -63,11 +63,12 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
     startIsdnAttempt(c);
 }
 
-void CallManager::rejectSip(Call& c, int status, q850::Cause cause) {
+void CallManager::rejectSip(Call& c, int status, q850::Cause cause, int retryAfter) {
     c.cause = cause;
     sip::SipInput in{sip::SipEvent::RejectReq};
     in.status = status;
     in.cause = q850::value(cause);
+    in.retryAfter = retryAfter;
     feedSip(c, in);
 }
 
@@ -120,7 +121,12 @@ void CallManager::startIsdnAttempt(Call& c) {
         cause = q850::Cause::NetworkOutOfOrder;
         if (r.huntstop) break;
     }
-    rejectSip(c, sipStatusForCause(cause), cause);
+    // Nothing on the PSTN side can take the call now: say when to try again
+    // (RFC 3261 §21.5.4), longer for a trunk that is down than for a full one.
+    int retryAfter = cause == q850::Cause::NetworkOutOfOrder    ? kRetryAfterTrunkDownS
+                     : cause == q850::Cause::NoCircuitAvailable ? kRetryAfterCongestionS
+                                                                : 0;
+    rejectSip(c, sipStatusForCause(cause), cause, retryAfter);
 }
 
 void CallManager::onIsdnProgress(Call& c, bool alerting, bool inband) {

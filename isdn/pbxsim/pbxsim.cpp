@@ -15,7 +15,6 @@ namespace gw::isdn {
 
 namespace {
 
-constexpr std::uint8_t kSetup = 0x05;                 // Q.931 Table 4-2
 constexpr auto kPollStep = std::chrono::milliseconds(20);
 constexpr auto kHelloWait = std::chrono::seconds(3);
 constexpr auto kStopGrace = std::chrono::seconds(2);
@@ -251,10 +250,10 @@ void Pbxsim::onFrame(bool tx, const std::uint8_t* frame, std::size_t n) {
         log(std::string(tx ? "tx " : "rx ") + msg->name + " cr=" + std::to_string(msg->callRef) +
             (key.ours ? " (ours)" : " (theirs)"));
     }
-    if (tx && msg->type == kSetup && settingUp_ != nullptr) settingUp_->key = key;
+    if (tx && msg->type == kQ931Setup && settingUp_ != nullptr) settingUp_->key = key;
     if (SimCall* call = find(key)) {
         call->report.messages.push_back({seconds(now - call->start), tx, msg->name});
-    } else if (!tx && msg->type == kSetup) {
+    } else if (!tx && msg->type == kQ931Setup) {
         pendingSetup_ = PendingSetup{key, now, {{0.0, false, msg->name}}};
     } else if (pendingSetup_ && pendingSetup_->key == key) {
         pendingSetup_->messages.push_back({seconds(now - pendingSetup_->at), tx, msg->name});

@@ -111,6 +111,7 @@ private:
     int answered_ = 0;        // calls this end answered
     std::optional<Clock::time_point> restartAt_;   // --restart: when to send it
     std::optional<Clock::time_point> restartGiveUpAt_;   // sent, awaiting RESTART ACKNOWLEDGE
+    std::optional<Clock::time_point> dropAt_, dropEndAt_;   // --drop-dchannel
     int reportedCount_ = 0;
     int failedCount_ = 0;
     SimCall* settingUp_ = nullptr;   // outgoing call inside pri setup()

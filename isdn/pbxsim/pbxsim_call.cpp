@@ -42,6 +42,17 @@ void Pbxsim::tick(Clock::time_point now) {
         sendRestart();
     }
     if (restartGiveUpAt_ && now >= *restartGiveUpAt_) restartDone("no RESTART ACKNOWLEDGE from the far end");
+    if (dropAt_ && now >= *dropAt_ && pri_) {
+        dropAt_.reset();
+        dropEndAt_ = now + after(options_.dropFor);
+        pri_->setSilent(true);
+        log("D-channel outage: every frame lost for " + std::to_string(options_.dropFor) + " s");
+    }
+    if (dropEndAt_ && now >= *dropEndAt_ && pri_) {
+        dropEndAt_.reset();
+        pri_->setSilent(false);
+        log("D-channel outage over");
+    }
     if (stopping_ || anyActive() || !idleSince_) return;
     const double limit = options_.callTimeout();
     const bool overdue = now - *idleSince_ > after(limit);
@@ -231,7 +242,10 @@ void Pbxsim::connectIncoming(SimCall& call, Clock::time_point now) {
     if (options_.timeout) call.giveUpAt = now + after(options_.talk.value_or(0) + *options_.timeout);
     log(callName(call.report.index) + ": CONNECT on B" + std::to_string(call.report.channel));
     startMedia(call, now);
-    if (++answered_ == options_.count && options_.restart) restartAt_ = now + after(options_.restartAfter);
+    if (++answered_ == options_.count) {
+        if (options_.restart) restartAt_ = now + after(options_.restartAfter);
+        if (options_.dropAfter) dropAt_ = now + after(*options_.dropAfter);
+    }
 }
 
 // Q.931 §5.5.1: RESTART returns the channel (or all of them) to idle once

@@ -30,7 +30,7 @@ const std::map<std::string, OptionSpec>& optionTable() {
         {"--expect", {Scope::Call, true}},     {"--hangup-after-answer", {Scope::Call, true}},
         {"--ring", {Scope::Answer, true}},     {"--reject", {Scope::Answer, true}},
         {"--echo", {Scope::Answer, false}},   {"--restart", {Scope::Answer, true}},
-        {"--restart-after", {Scope::Answer, true}},
+        {"--restart-after", {Scope::Answer, true}}, {"--drop-dchannel", {Scope::Answer, true}},
     };
     return table;
 }
@@ -157,6 +157,17 @@ bool applyVerbOption(const std::string& name, const std::string& value, PbxsimOp
         return true;
     }
     if (name == "--restart-after") return parseNumber(name, value, 0, 3600, o.restartAfter, error);
+    if (name == "--drop-dchannel") {
+        const auto comma = value.find(',');
+        double at = 0;
+        if (comma == std::string::npos || !parseNumber(name, value.substr(0, comma), 0, 3600, at, error) ||
+            !parseNumber(name, value.substr(comma + 1), 0.1, 3600, o.dropFor, error)) {
+            error = "--drop-dchannel takes AFTER,FOR in seconds (e.g. 0.5,6), not '" + value + "'";
+            return false;
+        }
+        o.dropAfter = at;
+        return true;
+    }
     if (name == "--reject") {
         int cause = 0;
         if (!parseInt(name, value, 1, 127, cause, error)) return false;
@@ -180,8 +191,8 @@ bool checkCombination(PbxsimOptions& o, bool typeSet, bool switchSet, std::strin
         error = "call --count needs at least 1";
     } else if (o.echo && o.toneHz) {
         error = "answer takes --echo or --tone, not both";
-    } else if (o.restart && o.count < 1) {
-        error = "answer --restart needs --count N (the RESTART follows the N-th answer)";
+    } else if ((o.restart || o.dropAfter) && o.count < 1) {
+        error = "answer --restart and --drop-dchannel need --count N (they follow the N-th answer)";
     }
     if (!error.empty()) return false;
     if (typeSet && !switchSet && o.type == kernel::SpanType::T1) parseSwitch("national", o, error);
@@ -239,7 +250,7 @@ const char* pbxsimUsage() {
            "         [--hangup-after-answer SECONDS]\n"
            "  pbxsim --span PATH [global options] answer [--count N] [--ring SECONDS]\n"
            "         [--talk SECONDS] [--reject CAUSE] [--echo | --tone HZ] [--level DBM0]\n"
-           "         [--restart all|CHANNEL [--restart-after SECONDS]]\n"
+           "         [--restart all|CHANNEL [--restart-after SECONDS]] [--drop-dchannel AFTER,FOR]\n"
            "\n"
            "  --span PATH       virtual span socket; pbxsim connects to it as the far end,\n"
            "                    or owns it with --listen (two pbxsims back to back)\n"
@@ -258,6 +269,8 @@ const char* pbxsimUsage() {
            "  --restart         once the N-th call is answered (and --restart-after S, default\n"
            "                    0, has passed) send RESTART for one B-channel or for all\n"
            "                    interfaces; the calls on it end with cause 41\n"
+           "  --drop-dchannel   AFTER seconds after the N-th answer, lose every D-channel\n"
+           "                    frame both ways for FOR seconds (the line stays up)\n"
            "  --level DBM0      tone level (default -10)\n"
            "\n"
            "Prints one JSON line per call on stdout; each Q.931 message in it carries t\n"

@@ -50,6 +50,8 @@ struct PbxsimOptions {
     bool echo = false;
     std::optional<int> restart;            // B-channel to RESTART, 0 = the whole interface
     double restartAfter = 0;               // seconds after the --count-th call is answered
+    std::optional<double> dropAfter;       // D-channel outage: seconds after the --count-th answer
+    double dropFor = 0;                    // its length in seconds
 
     // Defaults that depend on the verb.
     double callTimeout() const { return timeout.value_or(10.0); }

@@ -202,6 +202,7 @@ int PriSim::onRead(void* buf, int len) noexcept {
         readEmpty_ = true;
         return 0;
     }
+    if (silent_) return 0;   // lost on the way in
     if (tap_ && n > static_cast<ssize_t>(kernel::kFcsBytes)) {
         try {
             tap_(false, static_cast<const std::uint8_t*>(buf), static_cast<std::size_t>(n) - kernel::kFcsBytes);
@@ -257,6 +258,7 @@ bool PriSim::restart(int channel) {
 }
 
 int PriSim::onWrite(void* buf, int len) noexcept {
+    if (silent_) return len;   // lost on the way out
     if (restartAll_) {
         if (int n = rewriteRestartAll(static_cast<std::uint8_t*>(buf), len)) {
             restartAll_ = false;

@@ -94,6 +94,9 @@ public:
     // interfaces" (and no retransmission, as libpri would not recognise the
     // acknowledgement).
     bool restart(int channel);
+    // A D-channel outage with the line up: while silent every frame either
+    // way is lost, so both ends' layer 2 times out (Q.921 T200 x N200).
+    void setSilent(bool on) { silent_ = on; }
     // Call records libpri still holds (from pri_dump_info_str), -1 if unknown.
     int activeCalls() const;
     // Q.921 T200 (retransmission timer) as configured.
@@ -114,6 +117,7 @@ private:
     FrameTap tap_;
     bool readEmpty_ = false;
     bool restartAll_ = false;   // rewrite the next RESTART for the whole interface
+    bool silent_ = false;
 };
 
 } // namespace gw::isdn

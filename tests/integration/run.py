@@ -532,6 +532,62 @@ def dchannel_up_restarts_every_idle_channel_first():
     with_gateway(POTS, skipped, extra_cfg="controller e1 0\n isdn skipsend-restart\n")
 
 
+def active_call_count(gw):
+    rc, out, _ = gw.gwctl("show call active voice brief")
+    return len(re.findall(r"^\s*\d+\s", out, re.M)) if rc == 0 else -1
+
+
+@test
+def dchannel_outage_within_t309_keeps_the_active_call():
+    """Layer 2 lost with the line up (every D-channel frame lost for 17 s; the
+    idle link notices at T203 + T200 x N200, about 14 s): the answered call is
+    kept (T309, 90 s by default), SIP calls are refused with 503 and
+    Retry-After meanwhile, and after the link returns the call goes on until
+    the PBX clears it normally."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "1", "--ring", "0", "--talk", "24", "--drop-dchannel", "0.5,17"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True, trace=True)
+        procs.append(phone)
+        wait_for(lambda: active_call_count(gw) == 1, 10, "the call up")
+        shown = gw.gwctl("show call active voice")[1]
+        check(re.search(r"call reference 0x(?!0000)[0-9a-f]{4}", shown), "a call from SIP should show its Q.931 "
+              "call reference:\n" + shown)
+        wait_for(lambda: "D-channel down: new calls refused" in gw.text(), 25, "the gateway noticing the lost link")
+        check(active_call_count(gw) == 1, "the active call should be kept while layer 2 is down")
+        refused = Sipp(gw, "uac_refused.xml", free_port(), {"service": "5551234"}, uac=True, trace=True)
+        procs.append(refused)
+        check(refused.wait(10) == 0, "a call during the outage should get 503:\n" + refused.errors())
+        check("Retry-After: 30" in refused.messages(), "the 503 should carry Retry-After: 30")
+        wait_for(lambda: gw.text().count("span=0 D-channel up") == 2, 20, "the link back up")
+        check(phone.wait(20) == 0, "SIPp phone failed:\n" + phone.errors())
+        check("Reason: Q.850;cause=16" in phone.messages(), "the call should end normally (cause 16)")
+        wait_for(lambda: idle_channels(gw) == (30, 30), 10, "every B-channel idle")
+    with_gateway(POTS, body)
+
+
+@test
+def dchannel_outage_beyond_t309_clears_the_active_call():
+    """With `isdn t309 2000` the answered call outlives the lost link by
+    T309 and is then cleared: the phone's BYE carries cause 27. (T309 starts
+    when libpri's own attempt to re-establish the link has failed too, about
+    4 s, T200 x N200, after the D-channel is reported down.)"""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "1", "--ring", "0", "--talk", "40", "--drop-dchannel", "0.5,30"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True, trace=True)
+        procs.append(phone)
+        wait_for(lambda: "D-channel down: new calls refused" in gw.text(), 25, "the gateway noticing the lost link")
+        down = time.time()
+        check(phone.wait(20) == 0, "SIPp phone failed:\n" + phone.errors())
+        check(2 < time.time() - down < 10, "the BYE came %.1f s after the link was lost (T309 2 s)" % (time.time() - down))
+        check("Reason: Q.850;cause=27" in phone.messages(), "the BYE should carry cause 27")
+        pbx.stop()
+    with_gateway(POTS, body, extra_cfg="controller e1 0\n isdn t309 2000\n")
+
+
 def context_switches(pid):
     with open("/proc/%d/task/%d/status" % (pid, pid)) as f:
         fields = dict(line.split(":", 1) for line in f if "ctxt_switches" in line)

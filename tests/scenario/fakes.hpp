@@ -47,10 +47,12 @@ struct FakeSipPort : sip::SipPort {
         sent.push_back(std::to_string(status) + (sdp.empty() ? "" : " sdp"));
     }
     void setReasonCause(sip::SipDialogId, int cause) override { lastReason = cause; }
+    void setRetryAfter(sip::SipDialogId, int seconds) override { lastRetryAfter = seconds; }
     void bye(sip::SipDialogId) override { sent.push_back("BYE"); }
     void cancel(sip::SipDialogId) override { sent.push_back("CANCEL"); }
     void release(sip::SipDialogId id) override { released.push_back(id); }
     int lastReason = 0;
+    int lastRetryAfter = 0;
     std::vector<sip::SipDialogId> released;
 };
 

@@ -168,18 +168,31 @@ BOOST_AUTO_TEST_CASE(glare_on_user_side_yields_channel) {
     BOOST_TEST(h.calls.idleChannels(0) == 28);
 }
 
-BOOST_AUTO_TEST_CASE(dchannel_loss_clears_sip_side_with_cause_38) {
+BOOST_AUTO_TEST_CASE(dchannel_loss_keeps_the_active_call_until_the_port_releases_it) {
     Harness h;
     h.addVoip(100, "127.0.0.1", 5070);
+    h.addPots(10);
     h.calls.onSetup(0, 1, setupFor("5552000", 3));
     h.calls.onResponse(500, rsp(200, sdpFor(7078, 8)));
     h.calls.onConnectAck(1);
+    const auto sipSent = h.sipPort.sent.size();
     h.calls.onDchannel(0, false);
-    BOOST_TEST(h.sipPort.sent.back() == "BYE");
+    // Q.931 §5.8.9 / T309: the active call is kept while layer 2 is down.
+    BOOST_TEST(h.sipPort.sent.size() == sipSent);
+    BOOST_TEST(h.calls.callCount() == 1u);
+
+    // A SIP call for the span is refused at once: 503, cause 38, Retry-After.
+    h.calls.onInvite(9, inviteFor("5551000", sdpFor(6000, 0)));
+    BOOST_TEST(h.sipPort.sent.back() == "503");
     BOOST_TEST(h.sipPort.lastReason == 38);
-    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 38");
+    BOOST_TEST(h.sipPort.lastRetryAfter == kRetryAfterTrunkDownS);
+    BOOST_TEST(h.calls.callCount() == 1u);
+
+    // T309 runs out in libpri: the call reference goes with cause 27.
+    h.calls.onReleased(1, q850::Cause::DestinationOutOfOrder);
+    BOOST_TEST(h.sipPort.sent.back() == "BYE");
+    BOOST_TEST(h.sipPort.lastReason == 27);
     h.calls.onTerminated(500, 200);
-    h.calls.onReleased(1, q850::Cause::NetworkOutOfOrder);   // libpri's timers end the call reference
     BOOST_TEST(h.calls.callCount() == 0u);
     BOOST_TEST(h.calls.idleChannels(0) == 30);
 }

@@ -63,6 +63,8 @@ std::vector<CommandCase> commandCases() {
          [](auto& c) { return !ctrl(c).side; }},
         {e1, "isdn skipsend-restart", "no isdn skipsend-restart", [](auto& c) { return ctrl(c).skipsendRestart; },
          [](auto& c) { return !ctrl(c).skipsendRestart; }},
+        {e1, "isdn t309 6000", "no isdn t309", [](auto& c) { return ctrl(c).t309Ms == 6000; },
+         [](auto& c) { return !ctrl(c).t309Ms; }},
         {e1, "shutdown", "no shutdown", [](auto& c) { return ctrl(c).shutdown; }, [](auto& c) { return !ctrl(c).shutdown; }},
         {"", "dial-peer voice 7 voip", "no dial-peer voice 7", [](auto& c) { return peer(c, 7).kind == PeerKind::Voip; },
          [](auto& c) { return c.dialPeers.empty(); }},
