@@ -18,6 +18,7 @@ namespace {
 constexpr auto kPollStep = std::chrono::milliseconds(20);
 constexpr auto kHelloWait = std::chrono::seconds(3);
 constexpr auto kStopGrace = std::chrono::seconds(2);
+constexpr auto kRestartQuiet = std::chrono::milliseconds(500);
 
 double seconds(std::chrono::steady_clock::duration d) {
     return std::chrono::duration<double>(d).count();
@@ -53,10 +54,17 @@ void Pbxsim::startPri() {
 }
 
 // Layer 2 is up on both sides once the far end has had our UA to its SABME,
-// or, if it never sent one, once its T200 would have made it send one.
+// or, if it never sent one, once its T200 would have made it send one. A
+// far end that restarts the B-channels when its D-channel comes up (Q.931
+// §5.5.1, as the gateway does) has settled once every channel is restarted,
+// or once it has sent no RESTART for kRestartQuiet: a SETUP sent meanwhile
+// could cross a RESTART of its channel and be cleared by it.
 bool Pbxsim::linkSettled(Clock::time_point now) const {
     if (!dchanUp_) return false;
-    return sawPeerSabme_ || now - dchanUpAt_ > pri_->t200() + std::chrono::milliseconds(100);
+    if (!sawPeerSabme_ && now - dchanUpAt_ <= pri_->t200() + std::chrono::milliseconds(100)) return false;
+    if (restartedSinceUp_.size() >= span_.shape().bearers.size()) return true;
+    const Clock::time_point last = lastRestartAt_ ? std::max(*lastRestartAt_, dchanUpAt_) : dchanUpAt_;
+    return now - last > kRestartQuiet;
 }
 
 void Pbxsim::log(const std::string& text) const {
@@ -199,6 +207,8 @@ void Pbxsim::onEvent(const PriEvent& e) {
     case K::DchanUp:
         dchanUp_ = true;
         dchanUpAt_ = Clock::now();
+        restartedSinceUp_.clear();
+        lastRestartAt_.reset();
         log("D-channel up");
         return;
     case K::DchanDown:
@@ -208,6 +218,9 @@ void Pbxsim::onEvent(const PriEvent& e) {
         return;
     case K::Restart:
         log("far end restarted " + (e.channel > 0 ? "B" + std::to_string(e.channel) : std::string("the interface")));
+        lastRestartAt_ = Clock::now();
+        if (e.channel > 0) restartedSinceUp_.insert(e.channel);
+        else restartedSinceUp_.insert(span_.shape().bearers.begin(), span_.shape().bearers.end());
         for (auto& c : calls_) {
             if (c->done || (e.channel > 0 && c->report.channel != e.channel)) continue;
             if (c->pri) pri_->destroy(c->pri);   // as chan_dahdi does on RESTART

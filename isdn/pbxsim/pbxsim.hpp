@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,8 @@ private:
     bool dchanUp_ = false;
     Clock::time_point dchanUpAt_;
     bool sawPeerSabme_ = false;      // the far end asked to establish layer 2
+    std::set<int> restartedSinceUp_; // B-channels the far end restarted since layer 2 came up
+    std::optional<Clock::time_point> lastRestartAt_;
     bool attachedOnce_ = false;
     bool wasInAlarm_ = true;
     bool stopping_ = false;
