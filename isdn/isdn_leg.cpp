@@ -24,7 +24,6 @@ const char* toString(IsdnState s) {
     case IsdnState::IncomingCallProceeding: return "IncomingCallProceeding";
     case IsdnState::Active: return "Active";
     case IsdnState::DisconnectRequest: return "DisconnectRequest";
-    case IsdnState::DisconnectIndication: return "DisconnectIndication";
     case IsdnState::ReleaseRequest: return "ReleaseRequest";
     }
     return "?";
@@ -50,11 +49,20 @@ const char* toString(IsdnEvent e) {
     return "?";
 }
 
-const std::vector<IsdnLeg::Row>& IsdnLeg::table() {
+const std::vector<IsdnState>& IsdnLeg::allStates() {
+    using S = IsdnState;
+    static const std::vector<S> all = {S::Null, S::CallInitiated, S::OutgoingCallProceeding, S::CallDelivered,
+                                       S::CallPresent, S::CallReceived, S::ConnectRequest,
+                                       S::IncomingCallProceeding, S::Active, S::DisconnectRequest,
+                                       S::ReleaseRequest};
+    return all;
+}
+
+const IsdnLeg::Table& IsdnLeg::table() {
     using S = IsdnState;
     using E = IsdnEvent;
-    static const std::vector<Row> rows = [] {
-        std::vector<Row> r = {
+    static const Table rows = [] {
+        std::vector<Table::Row> r = {
             // Q.931 §5.1: the gateway originates
             {S::Null, E::SetupReq, &IsdnLeg::aSetupReq, S::CallInitiated},
             {S::CallInitiated, E::ProceedingInd, &IsdnLeg::aProceedingInd, S::OutgoingCallProceeding},
@@ -94,23 +102,16 @@ const std::vector<IsdnLeg::Row>& IsdnLeg::table() {
         }
         for (S s : {S::CallInitiated, S::OutgoingCallProceeding, S::CallDelivered, S::CallPresent,
                     S::CallReceived, S::ConnectRequest, S::IncomingCallProceeding, S::Active,
-                    S::DisconnectRequest, S::DisconnectIndication, S::ReleaseRequest})
+                    S::DisconnectRequest, S::ReleaseRequest})
             r.push_back({s, E::ReleaseInd, &IsdnLeg::aReleaseInd, S::Null});
-        return r;
+        return Table(std::move(r));
     }();
     return rows;
 }
 
 std::vector<IsdnCommand> IsdnLeg::handle(const IsdnInput& in) {
     std::vector<IsdnCommand> out;
-    for (const Row& row : table()) {
-        if (row.state == state_ && row.event == in.event) {
-            (this->*row.action)(in, out);
-            transition(row.next, in.event);
-            return out;
-        }
-    }
-    onUnexpected(in, out);
+    table().run(*this, state_, in.event, in, out);
     return out;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "isdn/isdn_port.hpp"
+#include "kernel/transition_table.hpp"
 
 #include <cstdint>
 #include <string>
@@ -25,9 +26,10 @@ enum class IsdnState : int {
     IncomingCallProceeding = 9,
     Active = 10,
     DisconnectRequest = 11,
-    DisconnectIndication = 12,
     ReleaseRequest = 19,
 };
+// Q.931 state 12 (Disconnect Indication) is not one: libpri answers a
+// DISCONNECT with RELEASE at once, so the leg goes straight to 19.
 const char* toString(IsdnState s);
 
 enum class IsdnEvent {
@@ -86,16 +88,12 @@ public:
     bool outgoing() const { return outgoing_; }
     void setCallRef(int cr) { callRef_ = cr; }
 
-private:
-    using Action = void (IsdnLeg::*)(const IsdnInput&, std::vector<IsdnCommand>&);
-    struct Row {
-        IsdnState state;
-        IsdnEvent event;
-        Action action;
-        IsdnState next;
-    };
-    static const std::vector<Row>& table();
+    using Table = kernel::TransitionTable<IsdnLeg, IsdnState, IsdnEvent, IsdnInput, std::vector<IsdnCommand>>;
+    static const Table& table();
+    static const std::vector<IsdnState>& allStates();
 
+private:
+    friend Table;
     void onUnexpected(const IsdnInput& in, std::vector<IsdnCommand>& out);
     void transition(IsdnState next, IsdnEvent why);
 

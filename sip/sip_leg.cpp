@@ -46,11 +46,18 @@ const char* toString(SipEvent e) {
     return "?";
 }
 
-const std::vector<SipLeg::Row>& SipLeg::table() {
+const std::vector<SipState>& SipLeg::allStates() {
+    using S = SipState;
+    static const std::vector<S> all = {S::Idle,     S::Calling,    S::Proceeding,  S::Early,     S::Accepted,
+                                       S::Confirmed, S::Cancelling, S::Terminating, S::Terminated};
+    return all;
+}
+
+const SipLeg::Table& SipLeg::table() {
     using S = SipState;
     using E = SipEvent;
-    static const std::vector<Row> rows = [] {
-        std::vector<Row> r = {
+    static const Table rows = [] {
+        std::vector<Table::Row> r = {
             // UAC (RFC 3261 §13.2)
             {S::Idle, E::InviteReq, &SipLeg::aInviteReq, S::Calling},
             {S::Calling, E::TryingInd, &SipLeg::aNothing, S::Proceeding},
@@ -104,7 +111,7 @@ const std::vector<SipLeg::Row>& SipLeg::table() {
         // sees a remote hangup.
         for (S s : {S::Calling, S::Proceeding, S::Early, S::Accepted, S::Confirmed})
             r.push_back({s, E::TerminatedInd, &SipLeg::aRemoteHangup, S::Terminated});
-        return r;
+        return Table(std::move(r));
     }();
     return rows;
 }
@@ -119,14 +126,7 @@ std::vector<SipCommand> SipLeg::handle(const SipInput& input) {
         if (in.status == 0) in.status = 480;
     }
     if (in.event == SipEvent::ProvisionalInd && in.status == 100) in.event = SipEvent::TryingInd;
-    for (const Row& row : table()) {
-        if (row.state == state_ && row.event == in.event) {
-            (this->*row.action)(in, out);
-            transition(row.next, in.event);
-            return out;
-        }
-    }
-    onUnexpected(in, out);
+    table().run(*this, state_, in.event, in, out);
     return out;
 }
 

@@ -4,6 +4,7 @@
 // for the sofia adapter and notifications for the call.
 #pragma once
 
+#include "kernel/transition_table.hpp"
 #include "sip/sip_port.hpp"
 
 #include <cstdint>
@@ -80,15 +81,12 @@ public:
     int finalStatus() const { return finalStatus_; }
     void setDialogId(SipDialogId id) { dialog_ = id; }
 
+    using Table = kernel::TransitionTable<SipLeg, SipState, SipEvent, SipInput, std::vector<SipCommand>>;
+    static const Table& table();
+    static const std::vector<SipState>& allStates();
+
 private:
-    using Action = void (SipLeg::*)(const SipInput&, std::vector<SipCommand>&);
-    struct Row {
-        SipState state;
-        SipEvent event;
-        Action action;
-        SipState next;
-    };
-    static const std::vector<Row>& table();
+    friend Table;
 
     void onUnexpected(const SipInput& in, std::vector<SipCommand>& out);
     void transition(SipState next, SipEvent why);
