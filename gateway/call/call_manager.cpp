@@ -52,13 +52,35 @@ Call& CallManager::newCall(CallOrigin origin) {
 }
 
 void CallManager::feedIsdn(Call& c, const isdn::IsdnInput& in) {
-    if (!c.isdn) return;
-    for (const isdn::IsdnCommand& cmd : c.isdn->handle(in)) execIsdn(c, cmd);
+    c.inbox.emplace_back(in);
+    drain(c);
 }
 
 void CallManager::feedSip(Call& c, const sip::SipInput& in) {
-    if (!c.sip) return;
-    for (const sip::SipCommand& cmd : c.sip->handle(in)) execSip(c, cmd);
+    c.inbox.emplace_back(in);
+    drain(c);
+}
+
+// Each input runs to completion (the leg's transition and every command it
+// returns) before the next; inputs that commands give rise to are queued
+// behind it. A call whose legs are both done is freed when its inbox is
+// empty, never while one of its inputs is being carried out.
+void CallManager::drain(Call& c) {
+    if (c.running) return;
+    c.running = true;
+    while (!c.inbox.empty()) {
+        auto next = std::move(c.inbox.front());
+        c.inbox.pop_front();
+        if (auto* in = std::get_if<isdn::IsdnInput>(&next)) {
+            if (!c.isdn) continue;
+            for (const isdn::IsdnCommand& cmd : c.isdn->handle(*in)) execIsdn(c, cmd);
+        } else if (auto* in = std::get_if<sip::SipInput>(&next)) {
+            if (!c.sip) continue;
+            for (const sip::SipCommand& cmd : c.sip->handle(*in)) execSip(c, cmd);
+        }
+    }
+    c.running = false;
+    if (c.finished) free(c.id);
 }
 
 void CallManager::execIsdn(Call& c, const isdn::IsdnCommand& cmd) {
@@ -155,6 +177,14 @@ void CallManager::maybeFree(CallId id) {
     if (it == calls_.end()) return;
     Call& c = *it->second;
     if (!c.isdnDone || !c.sipDone) return;
+    c.finished = true;
+    if (!c.running) free(id);
+}
+
+void CallManager::free(CallId id) {
+    auto it = calls_.find(id);
+    if (it == calls_.end()) return;
+    Call& c = *it->second;
     media_.release(c.id);
     double secs = std::chrono::duration<double>(now_() - c.started).count();
     const std::string_view causeText = q850::text(c.cause);

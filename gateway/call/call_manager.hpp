@@ -14,6 +14,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
+#include <variant>
 #include <functional>
 #include <map>
 #include <memory>
@@ -59,6 +61,11 @@ struct Call {
     RtpPeer remote;                    // negotiated far end (SIP-origin)
     bool bearerConnected = false;
     q850::Cause cause = q850::Cause::None;
+    // Run to completion: inputs for the legs wait here while an earlier one
+    // is being carried out, so no leg is fed from inside another's commands.
+    std::deque<std::variant<isdn::IsdnInput, sip::SipInput>> inbox;
+    bool running = false;              // the inbox is being drained
+    bool finished = false;             // both legs done: freed once the drain ends
     Clock::time_point started, answered;
     std::int64_t pddMicros = -1;       // Setup received -> INVITE sent
 };
@@ -129,6 +136,8 @@ private:
     Call& newCall(CallOrigin origin);
     void feedIsdn(Call& c, const isdn::IsdnInput& in);
     void feedSip(Call& c, const sip::SipInput& in);
+    void drain(Call& c);
+    void free(CallId id);
     void execIsdn(Call& c, const isdn::IsdnCommand& cmd);
     void execSip(Call& c, const sip::SipCommand& cmd);
     void maybeFree(CallId id);
