@@ -537,6 +537,23 @@ def active_call_count(gw):
     return len(re.findall(r"^\s*\d+\s", out, re.M)) if rc == 0 else -1
 
 
+def call_then_lose_the_link(gw, procs, talk, outage):
+    """A phone calls the PBX, which answers and, half a second later, loses
+    every D-channel frame for `outage` seconds; returns the phone's SIPp once
+    the gateway has noticed the lost link."""
+    pbx = Pbx(gw, ["answer", "--count", "1", "--ring", "0", "--talk", str(talk), "--drop-dchannel", "0.5,%d" % outage])
+    procs.append(pbx)
+    gw.wait_dchannel()
+    phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True, trace=True)
+    procs.append(phone)
+    wait_for(lambda: active_call_count(gw) == 1, 10, "the call up")
+    shown = gw.gwctl("show call active voice")[1]
+    check(re.search(r"call reference 0x(?!0000)[0-9a-f]{4}", shown), "a call from SIP should show its Q.931 "
+          "call reference:\n" + shown)
+    wait_for(lambda: "D-channel down: new calls refused" in gw.text(), 25, "the gateway noticing the lost link")
+    return phone
+
+
 @test
 def dchannel_outage_within_t309_keeps_the_active_call():
     """Layer 2 lost with the line up (every D-channel frame lost for 17 s; the
@@ -545,16 +562,7 @@ def dchannel_outage_within_t309_keeps_the_active_call():
     Retry-After meanwhile, and after the link returns the call goes on until
     the PBX clears it normally."""
     def body(gw, procs):
-        pbx = Pbx(gw, ["answer", "--count", "1", "--ring", "0", "--talk", "24", "--drop-dchannel", "0.5,17"])
-        procs.append(pbx)
-        gw.wait_dchannel()
-        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True, trace=True)
-        procs.append(phone)
-        wait_for(lambda: active_call_count(gw) == 1, 10, "the call up")
-        shown = gw.gwctl("show call active voice")[1]
-        check(re.search(r"call reference 0x(?!0000)[0-9a-f]{4}", shown), "a call from SIP should show its Q.931 "
-              "call reference:\n" + shown)
-        wait_for(lambda: "D-channel down: new calls refused" in gw.text(), 25, "the gateway noticing the lost link")
+        phone = call_then_lose_the_link(gw, procs, talk=24, outage=17)
         check(active_call_count(gw) == 1, "the active call should be kept while layer 2 is down")
         refused = Sipp(gw, "uac_refused.xml", free_port(), {"service": "5551234"}, uac=True, trace=True)
         procs.append(refused)
@@ -574,17 +582,11 @@ def dchannel_outage_beyond_t309_clears_the_active_call():
     when libpri's own attempt to re-establish the link has failed too, about
     4 s, T200 x N200, after the D-channel is reported down.)"""
     def body(gw, procs):
-        pbx = Pbx(gw, ["answer", "--count", "1", "--ring", "0", "--talk", "40", "--drop-dchannel", "0.5,30"])
-        procs.append(pbx)
-        gw.wait_dchannel()
-        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True, trace=True)
-        procs.append(phone)
-        wait_for(lambda: "D-channel down: new calls refused" in gw.text(), 25, "the gateway noticing the lost link")
+        phone = call_then_lose_the_link(gw, procs, talk=40, outage=30)
         down = time.time()
         check(phone.wait(20) == 0, "SIPp phone failed:\n" + phone.errors())
         check(2 < time.time() - down < 10, "the BYE came %.1f s after the link was lost (T309 2 s)" % (time.time() - down))
         check("Reason: Q.850;cause=27" in phone.messages(), "the BYE should carry cause 27")
-        pbx.stop()
     with_gateway(POTS, body, extra_cfg="controller e1 0\n isdn t309 2000\n")
 
 
