@@ -35,6 +35,13 @@ int restartChannel(int encoded) {
     return ch == 0xff ? 0 : ch;
 }
 
+// Q.931 §4.5.23 progress descriptions that mean in-band tones or
+// announcements may follow: 1 (call is not end-to-end ISDN) and 8 (in-band
+// information now available).
+bool inbandProgress(int progressMask) {
+    return (progressMask & (PRI_PROG_CALL_NOT_E2E_ISDN | PRI_PROG_INBAND_AVAILABLE)) != 0;
+}
+
 // A cause as libpri reports it (-1 or garbage when the message had none).
 q850::Cause causeOf(int priCause) { return q850::fromValueOr(priCause, q850::Cause::NormalUnspecified); }
 
@@ -270,15 +277,13 @@ void PriPort::dispatch(void* raw) {
         markProgressed(e->ringing.call);
         noteChannel(e->ringing.call, priChannel(e->ringing.channel));
         if (IsdnCallId id = idFor(e->ringing.call))
-            listener_.onAlerting(id, priChannel(e->ringing.channel),
-                                 e->ringing.progressmask & PRI_PROG_INBAND_AVAILABLE);
+            listener_.onAlerting(id, priChannel(e->ringing.channel), inbandProgress(e->ringing.progressmask));
         break;
     case PRI_EVENT_PROGRESS:
         markProgressed(e->proceeding.call);
         noteChannel(e->proceeding.call, priChannel(e->proceeding.channel));
         if (IsdnCallId id = idFor(e->proceeding.call))
-            listener_.onProgress(id, priChannel(e->proceeding.channel),
-                                 e->proceeding.progressmask & PRI_PROG_INBAND_AVAILABLE);
+            listener_.onProgress(id, priChannel(e->proceeding.channel), inbandProgress(e->proceeding.progressmask));
         break;
     case PRI_EVENT_ANSWER:
         markProgressed(e->answer.call);

@@ -173,6 +173,7 @@ void Pbxsim::onRing(const PriEvent& e) {
         e.called + " on B" + std::to_string(channel));
     pri_->proceeding(call.pri, channel);
     if (!wanted) return clearCall(call, q850::value(Cause::UserBusy), "not taking calls now");
+    if (options_.progress) pri_->progressInband(call.pri, channel);
     pri_->alerting(call.pri, channel);
     call.actAt = now + after(options_.ring);
 }

@@ -31,6 +31,7 @@ const std::map<std::string, OptionSpec>& optionTable() {
         {"--ring", {Scope::Answer, true}},     {"--reject", {Scope::Answer, true}},
         {"--echo", {Scope::Answer, false}},   {"--restart", {Scope::Answer, true}},
         {"--restart-after", {Scope::Answer, true}}, {"--drop-dchannel", {Scope::Answer, true}},
+        {"--progress", {Scope::Answer, false}},
     };
     return table;
 }
@@ -147,6 +148,10 @@ bool applyVerbOption(const std::string& name, const std::string& value, PbxsimOp
         o.echo = true;
         return true;
     }
+    if (name == "--progress") {
+        o.progress = true;
+        return true;
+    }
     if (name == "--restart") {
         int channel = 0;
         if (value != "all" && !parseInt(name, value, 1, 31, channel, error)) {
@@ -251,6 +256,7 @@ const char* pbxsimUsage() {
            "  pbxsim --span PATH [global options] answer [--count N] [--ring SECONDS]\n"
            "         [--talk SECONDS] [--reject CAUSE] [--echo | --tone HZ] [--level DBM0]\n"
            "         [--restart all|CHANNEL [--restart-after SECONDS]] [--drop-dchannel AFTER,FOR]\n"
+           "         [--progress]\n"
            "\n"
            "  --span PATH       virtual span socket; pbxsim connects to it as the far end,\n"
            "                    or owns it with --listen (two pbxsims back to back)\n"
@@ -269,6 +275,8 @@ const char* pbxsimUsage() {
            "  --restart         once the N-th call is answered (and --restart-after S, default\n"
            "                    0, has passed) send RESTART for one B-channel or for all\n"
            "                    interfaces; the calls on it end with cause 41\n"
+           "  --progress        send PROGRESS with in-band information available (PI 8)\n"
+           "                    before ALERTING, as a PBX playing its own ringback does\n"
            "  --drop-dchannel   AFTER seconds after the N-th answer, lose every D-channel\n"
            "                    frame both ways for FOR seconds (the line stays up)\n"
            "  --level DBM0      tone level (default -10)\n"

@@ -48,6 +48,7 @@ struct PbxsimOptions {
     double ring = 0.2;
     std::optional<int> reject;             // Q.850 cause
     bool echo = false;
+    bool progress = false;                 // PROGRESS (PI 8) before ALERTING
     std::optional<int> restart;            // B-channel to RESTART, 0 = the whole interface
     double restartAfter = 0;               // seconds after the --count-th call is answered
     std::optional<double> dropAfter;       // D-channel outage: seconds after the --count-th answer

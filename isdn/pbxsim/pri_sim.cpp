@@ -335,6 +335,10 @@ bool PriSim::alerting(PriCall call, int channel) {
     return pri_acknowledge(ctrl_, call, channel, 0) == 0;
 }
 
+bool PriSim::progressInband(PriCall call, int channel) {
+    return pri_progress(ctrl_, call, channel, 1) == 0;
+}
+
 bool PriSim::answer(PriCall call, int channel) {
     return pri_answer(ctrl_, call, channel, 0) == 0;
 }

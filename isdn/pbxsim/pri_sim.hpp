@@ -83,6 +83,8 @@ public:
     bool setup(PriCall call, const PriSetup& setup);
     bool proceeding(PriCall call, int channel);
     bool alerting(PriCall call, int channel);
+    // PROGRESS with progress description 8 (in-band information available).
+    bool progressInband(PriCall call, int channel);
     bool answer(PriCall call, int channel);
     bool connectAck(PriCall call, int channel);
     bool hangup(PriCall call, int cause);

@@ -532,6 +532,27 @@ def dchannel_up_restarts_every_idle_channel_first():
     with_gateway(POTS, skipped, extra_cfg="controller e1 0\n isdn skipsend-restart\n")
 
 
+@test
+def pbx_progress_with_inband_information_gives_183_with_sdp():
+    """PROGRESS with progress indicator 8 (in-band information available)
+    before ALERTING: the phone gets 183 Session Progress with the SDP answer,
+    so it plays the PBX's own tones, then 200 when the PBX answers."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "1", "--progress", "--ring", "0.5", "--talk", "0.5"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True, trace=True)
+        procs.append(phone)
+        check(phone.wait(15) == 0, "SIPp phone failed:\n" + phone.errors())
+        msgs = phone.messages()
+        progress = msgs.find("SIP/2.0 183")
+        check(progress >= 0, "no 183 Session Progress")
+        check(msgs.find("SIP/2.0 200", progress) > progress, "the 183 should come before the 200")
+        check("application/sdp" in msgs[progress:msgs.find("SIP/2.0 200", progress)], "the 183 should carry SDP")
+        check(pbx.wait(10) == 0, "pbxsim:\n" + pbx.err())
+    with_gateway(POTS, body)
+
+
 def active_call_count(gw):
     rc, out, _ = gw.gwctl("show call active voice brief")
     return len(re.findall(r"^\s*\d+\s", out, re.M)) if rc == 0 else -1
