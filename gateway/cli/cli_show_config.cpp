@@ -24,13 +24,14 @@ std::string pad(std::string s, std::size_t width) {
 }
 
 // Up when it could carry a call now: not shut down, a usable session
-// target (voip) or a running controller that is neither shut nor busied out (pots).
+// target (voip) or a running controller that is neither shut nor busied out,
+// and whose line and D-channel are up (pots).
 bool peerOperational(const conf::DialPeer& p, const std::vector<SpanStatus>& spans) {
     if (p.shutdown) return false;
     if (p.kind == conf::PeerKind::Voip)
         return p.target.kind == conf::TargetKind::Ipv4 || p.target.kind == conf::TargetKind::Dns;
     for (const auto& s : spans)
-        if (p.port && s.number == *p.port) return s.running && !s.shutdown && !s.busyout;
+        if (p.port && s.number == *p.port) return s.running && !s.shutdown && !s.busyout && !s.alarm && s.dchannelUp;
     return false;
 }
 

@@ -585,11 +585,16 @@ def dchannel_outage_within_t309_keeps_the_active_call():
     def body(gw, procs):
         phone = call_then_lose_the_link(gw, procs, talk=24, outage=17)
         check(active_call_count(gw) == 1, "the active call should be kept while layer 2 is down")
+        summary = gw.gwctl("show dial-peer voice summary")[1]
+        check(re.search(r"^10\s+pots\s+up\s+down", summary, re.M),
+              "the pots dial-peer should be operationally down while its D-channel is:\n" + summary)
         refused = Sipp(gw, "uac_refused.xml", free_port(), {"service": "5551234"}, uac=True, trace=True)
         procs.append(refused)
         check(refused.wait(10) == 0, "a call during the outage should get 503:\n" + refused.errors())
         check("Retry-After: 30" in refused.messages(), "the 503 should carry Retry-After: 30")
         wait_for(lambda: gw.text().count("span=0 D-channel up") == 2, 20, "the link back up")
+        summary = gw.gwctl("show dial-peer voice summary")[1]
+        check(re.search(r"^10\s+pots\s+up\s+up", summary, re.M), "the pots dial-peer up again:\n" + summary)
         check(phone.wait(20) == 0, "SIPp phone failed:\n" + phone.errors())
         check("Reason: Q.850;cause=16" in phone.messages(), "the call should end normally (cause 16)")
         wait_for(lambda: idle_channels(gw) == (30, 30), 10, "every B-channel idle")
