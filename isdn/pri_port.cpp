@@ -317,8 +317,10 @@ void PriPort::onRing(void* raw) {
     IsdnCallId id = gNextId++;
     calls_[id] = CallRec{e->ring.call, false, e->ring.cref, false, priChannel(e->ring.channel)};
     // The far end chose this channel, so it is idle at both ends: no
-    // RESTART for it.
+    // RESTART for it, nor another try of one still unacknowledged (that
+    // would clear this call).
     std::erase(toRestart_, priChannel(e->ring.channel));
+    if (restarting_ && restarting_ == priChannel(e->ring.channel)) restartNext();
     SetupInfo info;
     info.called = e->ring.callednum;
     info.calling = e->ring.callingnum;
