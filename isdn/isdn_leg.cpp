@@ -12,6 +12,27 @@
 
 namespace gw::isdn {
 
+const char* toString(Presentation p) {
+    switch (p) {
+    case Presentation::Allowed: return "allowed";
+    case Presentation::Restricted: return "restricted";
+    case Presentation::NotAvailable: return "not available";
+    }
+    return "?";
+}
+
+const char* typeOfNumberName(int ton) {
+    switch (ton) {
+    case 0: return "unknown";
+    case 1: return "international";
+    case 2: return "national";
+    case 3: return "network-specific";
+    case 4: return "subscriber";
+    case 6: return "abbreviated";
+    }
+    return "reserved";
+}
+
 const char* toString(IsdnState s) {
     switch (s) {
     case IsdnState::Null: return "Null";

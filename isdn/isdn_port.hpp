@@ -13,10 +13,22 @@ namespace gw::isdn {
 // One Q.931 call reference on one span, numbered by the adapter (never 0).
 using IsdnCallId = std::uint64_t;
 
+// Q.931 §4.5.10 calling party number octet 3a: presentation indicator.
+enum class Presentation : std::uint8_t { Allowed = 0, Restricted = 1, NotAvailable = 2 };
+const char* toString(Presentation p);
+// Q.931 §4.5.10 type of number (octet 3, bits 7-5), as coded.
+const char* typeOfNumberName(int ton);
+
 struct SetupInfo {
     std::string called;
     std::string calling;
-    std::string callingName;
+    std::string callingName;                  // Display IE or name facility, by switch type
+    int callingTon = 0;                       // type of number (0 unknown, 1 international, 2 national, 4 subscriber)
+    int callingPlan = 1;                      // numbering plan (1 ISDN/E.164, 9 private, 0 unknown)
+    Presentation callingPresentation = Presentation::Allowed;
+    int callingScreening = 0;                 // 0 user-provided not screened, 1 passed, 2 failed, 3 network
+    int calledTon = 0;
+    int calledPlan = 1;
     int channel = 0;          // B-channel number, 0 = any
     bool exclusive = false;
     bool complete = true;     // Sending Complete seen (or en-bloc)

@@ -11,6 +11,7 @@ extern "C" {
 #include <libpri.h>
 }
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <sys/time.h>
@@ -151,6 +152,11 @@ void PriPort::startLink() {
     pri_connect_ack_enable(pri_, 1);
     pri_hangup_fix_enable(pri_, 1);   // Q.931 §5.3.2 a) clearing, not the legacy one
     pri_set_timer(pri_, PRI_TIMER_T309, static_cast<int>(t309_.count()));
+    // The calling party's name travels in the Display IE of SETUP and
+    // CONNECT, both ways (libpri's legacy default drops it on some switch
+    // types, EuroISDN among them).
+    pri_display_options_send(pri_, PRI_DISPLAY_OPTION_NAME_INITIAL);
+    pri_display_options_receive(pri_, PRI_DISPLAY_OPTION_NAME_INITIAL);
     setDebug(debug_);
     reschedule();
 }
@@ -325,6 +331,14 @@ void PriPort::onRing(void* raw) {
     info.called = e->ring.callednum;
     info.calling = e->ring.callingnum;
     info.callingName = e->ring.callingname;
+    // libpri keeps octet 3 (type of number << 4 | numbering plan) and octet
+    // 3a (presentation << 5 | screening) of Q.931 §4.5.10 as coded.
+    info.callingTon = (e->ring.callingplan >> 4) & 0x07;
+    info.callingPlan = e->ring.callingplan & 0x0F;
+    info.callingPresentation = static_cast<Presentation>(std::min((e->ring.callingpres >> 5) & 0x03, 2));
+    info.callingScreening = e->ring.callingpres & 0x03;
+    info.calledTon = (e->ring.calledplan >> 4) & 0x07;
+    info.calledPlan = e->ring.calledplan & 0x0F;
     info.channel = priChannel(e->ring.channel);
     info.exclusive = !e->ring.flexible;
     info.complete = e->ring.complete;
@@ -352,9 +366,11 @@ IsdnCallId PriPort::setup(const SetupInfo& s) {
     pri_sr_set_bearer(sr, PRI_TRANS_CAP_SPEECH,
                       law_ == kernel::Law::Alaw ? PRI_LAYER_1_ALAW : PRI_LAYER_1_ULAW);
     std::string called = s.called, calling = s.calling, name = s.callingName;
-    pri_sr_set_called(sr, called.data(), PRI_UNKNOWN, 1);
+    pri_sr_set_called(sr, called.data(), (s.calledTon & 0x07) << 4 | (s.calledPlan & 0x0F), 1);
+    const int pres = calling.empty() ? PRES_NUMBER_NOT_AVAILABLE
+                                     : static_cast<int>(s.callingPresentation) << 5 | (s.callingScreening & 0x03);
     pri_sr_set_caller(sr, calling.empty() ? nullptr : calling.data(), name.empty() ? nullptr : name.data(),
-                      PRI_UNKNOWN, calling.empty() ? PRES_NUMBER_NOT_AVAILABLE : PRES_ALLOWED_USER_NUMBER_NOT_SCREENED);
+                      (s.callingTon & 0x07) << 4 | (s.callingPlan & 0x0F), pres);
     settingUp_ = true;
     setupCallRef_ = 0;
     int res = pri_setup(pri_, call, sr);

@@ -17,6 +17,11 @@ struct OutgoingInvite {
     std::string fromDisplay;  // calling name, may be empty
     std::string toUser;       // called number
     std::string sdp;          // offer
+    // The caller asked that its identity not be shown (ISDN presentation
+    // restricted): From is anonymous (RFC 3323 §4.1.1.3), Privacy: id, and
+    // the identity goes in P-Asserted-Identity (RFC 3325 §9.1) for the
+    // next hop, which removes it before the call leaves its trust domain.
+    bool privacy = false;
 };
 
 // An INVITE the gateway received.

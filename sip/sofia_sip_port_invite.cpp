@@ -14,7 +14,8 @@ namespace gw::sip {
 
 SipDialogId SofiaSipPort::invite(const OutgoingInvite& inv) {
     std::string host = config_.bindAddr == "*" ? "localhost" : config_.bindAddr;
-    std::string from = sofia::fromHeader(inv.fromUser, inv.fromDisplay, host);
+    std::string from = sofia::fromHeader(inv.privacy ? "" : inv.fromUser, inv.privacy ? "" : inv.fromDisplay, host);
+    std::string asserted = inv.privacy && !inv.fromUser.empty() ? sofia::fromHeader(inv.fromUser, inv.fromDisplay, host) : "";
     std::string to = sofia::toHeader(inv.toUser, inv.requestUri);
     nua_handle_t* nh = nua_handle(nua_.get(), nullptr, SIPTAG_TO_STR(to.c_str()),
                                   SIPTAG_FROM_STR(from.c_str()), TAG_END());
@@ -35,6 +36,8 @@ SipDialogId SofiaSipPort::invite(const OutgoingInvite& inv) {
     d.localSdp = inv.sdp;
     bool body = !inv.sdp.empty();
     nua_invite(nh, NUTAG_URL(inv.requestUri.c_str()),
+               TAG_IF(inv.privacy, SIPTAG_PRIVACY_STR("id")),
+               TAG_IF(!asserted.empty(), SIPTAG_HEADER_STR(("P-Asserted-Identity: " + asserted).c_str())),
                TAG_IF(body, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                TAG_IF(body, SIPTAG_PAYLOAD_STR(inv.sdp.c_str())), TAG_END());
     return d.id;

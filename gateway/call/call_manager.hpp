@@ -52,6 +52,8 @@ struct Call {
     std::unique_ptr<sip::SipLeg> sip;
     bool isdnDone = false, sipDone = false;
     std::string called, calling, callingName;
+    int callingTon = 0;                // Q.931 §4.5.10 type of number, as coded
+    isdn::Presentation callingPresentation = isdn::Presentation::Allowed;
     std::vector<OutboundRoute> routes;
     std::size_t routeIndex = 0;
     bool huntPending = false;
@@ -74,6 +76,9 @@ struct Call {
 struct CallSummary {
     CallId id = 0;
     std::string origin, called, calling, isdnState, sipState;
+    std::string callingName;
+    int callingTon = 0;
+    isdn::Presentation callingPresentation = isdn::Presentation::Allowed;
     int span = -1, channel = 0, peerTag = 0;
     double seconds = 0;                // since the call started
     double connectedSeconds = -1;      // since it was answered; -1 = not answered

@@ -17,13 +17,17 @@ void CallManager::onSetup(int spanNo, isdn::IsdnCallId id, const isdn::SetupInfo
     c.called = setup.called;
     c.calling = setup.calling;
     c.callingName = setup.callingName;
+    c.callingTon = setup.callingTon;
+    c.callingPresentation = setup.callingPresentation;
     c.sipDone = true;   // until an INVITE goes out
     c.isdn = std::make_unique<isdn::IsdnLeg>(c.id, spanNo);
     isdnIndex_[id] = c.id;
     SpanAttachment& span = spans_[spanNo];
     c.isdn->setCallRef(setup.callRef);
-    GW_CCAPI("call=%llu span=%d Setup called=%s calling=%s channel=%d", static_cast<unsigned long long>(c.id),
-            spanNo, setup.called.c_str(), setup.calling.c_str(), setup.channel);
+    GW_CCAPI("call=%llu span=%d Setup called=%s calling=%s (%s, presentation %s) name=\"%s\" channel=%d",
+            static_cast<unsigned long long>(c.id), spanNo, setup.called.c_str(), setup.calling.c_str(),
+            isdn::typeOfNumberName(setup.callingTon), isdn::toString(setup.callingPresentation),
+            setup.callingName.c_str(), setup.channel);
 
     // Q.931 §5.2.3: channel selection on an incoming SETUP. A shut-down or
     // busied-out span has no channel to give (cause 34).
@@ -91,6 +95,7 @@ void CallManager::startSipAttempt(Call& c) {
     inv.requestUri = "sip:" + r.called + "@" + hostPort + ":" + std::to_string(r.port);
     inv.fromUser = c.calling;
     inv.fromDisplay = c.callingName;
+    inv.privacy = c.callingPresentation == isdn::Presentation::Restricted;
     inv.toUser = r.called;
     inv.sdp = c.offerSdp;
     c.sip = std::make_unique<sip::SipLeg>(c.id);

@@ -29,6 +29,9 @@ std::vector<CallSummary> CallManager::activeCalls() const {
         s.origin = c->origin == CallOrigin::Isdn ? "isdn" : "sip";
         s.called = c->called;
         s.calling = c->calling;
+        s.callingName = c->callingName;
+        s.callingTon = c->callingTon;
+        s.callingPresentation = c->callingPresentation;
         s.isdnState = c->isdn ? isdn::toString(c->isdn->state()) : "-";
         s.sipState = c->sip ? sip::toString(c->sip->state()) : "-";
         s.span = c->span;

@@ -55,7 +55,9 @@ void execShowCalls(ExecCall& c) {
     for (const auto& s : calls) {
         c.reply.add("");
         c.reply.add("Call id " + std::to_string(s.id) + ", from " + (s.origin == "isdn" ? "ISDN (PBX)" : "SIP"));
-        c.reply.add("  Called " + s.called + ", calling " + (s.calling.empty() ? "(none)" : s.calling));
+        c.reply.add("  Called " + s.called + ", calling " + (s.calling.empty() ? "(none)" : s.calling) + " (" +
+                    isdn::typeOfNumberName(s.callingTon) + ", presentation " + isdn::toString(s.callingPresentation) +
+                    (s.callingName.empty() ? "" : ", name \"" + s.callingName + "\"") + ")");
         c.reply.add("  Dial-peer " + (s.peerTag ? std::to_string(s.peerTag) : std::string("none")) +
                     ", target " + (s.target.empty() ? "-" : s.target));
         char cr[16];

@@ -1,6 +1,7 @@
 // Pbxsim call control: placing calls (SETUP, Q.931 §5.1), answering them
 // (CALL PROCEEDING, ALERTING, CONNECT, §5.2), clearing (§5.3), per-call
 // timers, channel hunting, and the final report of each call.
+#include "isdn/isdn_port.hpp"
 #include "isdn/pbxsim/pbxsim.hpp"
 #include "isdn/q850.hpp"
 
@@ -117,6 +118,9 @@ void Pbxsim::placeCall(Clock::time_point now) {
     PriSetup setup;
     setup.called = options_.to;
     setup.calling = options_.from;
+    setup.callingName = options_.fromName;
+    setup.callingTon = options_.fromTon;
+    setup.restricted = options_.restricted;
     setup.channel = channel;
     setup.exclusive = options_.side == PriSide::Network;   // the user side only prefers
     setup.law = span_.shape().law;
@@ -140,6 +144,9 @@ void Pbxsim::onRing(const PriEvent& e) {
     call.report.outgoing = false;
     call.report.called = e.called;
     call.report.calling = e.calling;
+    call.report.callingName = e.callingName;
+    call.report.callingType = typeOfNumberName((e.callingPlan >> 4) & 0x07);
+    call.report.callingPresentation = toString(static_cast<Presentation>(std::min((e.callingPres >> 5) & 0x03, 2)));
     call.start = now;
     if (pendingSetup_) {
         call.key = pendingSetup_->key;

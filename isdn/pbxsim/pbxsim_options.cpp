@@ -28,6 +28,8 @@ const std::map<std::string, OptionSpec>& optionTable() {
         {"--tone", {Scope::Both, true}},       {"--level", {Scope::Both, true}},
         {"--to", {Scope::Call, true}},         {"--from", {Scope::Call, true}},
         {"--expect", {Scope::Call, true}},     {"--hangup-after-answer", {Scope::Call, true}},
+        {"--from-name", {Scope::Call, true}},  {"--from-type", {Scope::Call, true}},
+        {"--restricted", {Scope::Call, false}},
         {"--ring", {Scope::Answer, true}},     {"--reject", {Scope::Answer, true}},
         {"--echo", {Scope::Answer, false}},   {"--restart", {Scope::Answer, true}},
         {"--restart-after", {Scope::Answer, true}}, {"--drop-dchannel", {Scope::Answer, true}},
@@ -148,6 +150,29 @@ bool applyVerbOption(const std::string& name, const std::string& value, PbxsimOp
         o.echo = true;
         return true;
     }
+    if (name == "--from-name") {
+        if (value.empty() || value.size() > 50) {
+            error = "--from-name takes a name of 1 to 50 characters";
+            return false;
+        }
+        o.fromName = value;
+        return true;
+    }
+    if (name == "--from-type") {
+        static const std::map<std::string, int> types = {
+            {"unknown", 0}, {"international", 1}, {"national", 2}, {"subscriber", 4}};
+        const auto it = types.find(value);
+        if (it == types.end()) {
+            error = "--from-type takes unknown, international, national or subscriber, not '" + value + "'";
+            return false;
+        }
+        o.fromTon = it->second;
+        return true;
+    }
+    if (name == "--restricted") {
+        o.restricted = true;
+        return true;
+    }
     if (name == "--progress") {
         o.progress = true;
         return true;
@@ -252,7 +277,8 @@ const char* pbxsimUsage() {
            "  pbxsim --span PATH [--side net|cpe] [--switchtype TYPE] [--type e1|t1] [--listen]\n"
            "         [--timeout SECONDS] [-v] call --to NUMBER [--from NUMBER] [--count N]\n"
            "         [--talk SECONDS] [--tone HZ] [--level DBM0] [--expect answer|busy|cause=N]\n"
-           "         [--hangup-after-answer SECONDS]\n"
+           "         [--hangup-after-answer SECONDS] [--from-name NAME]\n"
+           "         [--from-type unknown|international|national|subscriber] [--restricted]\n"
            "  pbxsim --span PATH [global options] answer [--count N] [--ring SECONDS]\n"
            "         [--talk SECONDS] [--reject CAUSE] [--echo | --tone HZ] [--level DBM0]\n"
            "         [--restart all|CHANNEL [--restart-after SECONDS]] [--drop-dchannel AFTER,FOR]\n"
@@ -267,7 +293,9 @@ const char* pbxsimUsage() {
            "                    default 10); answer: waits are unbounded unless given\n"
            "  call              --count N calls in turn; on answer plays --tone (if given)\n"
            "                    for --talk S (default 2), then clears with cause 16\n"
-           "                    (--hangup-after-answer S clears after S instead)\n"
+           "                    (--hangup-after-answer S clears after S instead); --from-name,\n"
+           "                    --from-type and --restricted set the calling party's name,\n"
+           "                    type of number and presentation\n"
            "  answer            CALL PROCEEDING, ALERTING, CONNECT after --ring S (default\n"
            "                    0.2) or clears with --reject CAUSE; --echo loops the audio\n"
            "                    back; --talk S clears after S, else waits for the far end;\n"

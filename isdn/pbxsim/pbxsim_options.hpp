@@ -41,6 +41,9 @@ struct PbxsimOptions {
     // call
     std::string to;
     std::string from = "1000";
+    std::string fromName;                  // calling party name (Display IE / facility)
+    int fromTon = 0;                       // Q.931 §4.5.10 type of number
+    bool restricted = false;               // presentation restricted
     PbxsimExpect expect;
     std::optional<double> hangupAfterAnswer;
 

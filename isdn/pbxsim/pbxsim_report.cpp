@@ -53,6 +53,11 @@ std::string toJson(const CallReport& r) {
     out += ",\"direction\":\"" + std::string(r.outgoing ? "out" : "in") + "\"";
     out += ",\"called\":" + quoted(r.called);
     out += ",\"calling\":" + quoted(r.calling);
+    if (!r.outgoing) {
+        out += ",\"calling_name\":" + quoted(r.callingName);
+        out += ",\"calling_type\":" + quoted(r.callingType);
+        out += ",\"calling_presentation\":" + quoted(r.callingPresentation);
+    }
     out += ",\"channel\":" + (r.channel > 0 ? std::to_string(r.channel) : "null");
     out += ",\"result\":" + quoted(r.result);
     out += ",\"cause\":" + (r.cause ? std::to_string(*r.cause) : "null");

@@ -28,6 +28,9 @@ struct CallReport {
     int index = 0;                      // 1, 2, ...
     bool outgoing = true;
     std::string called, calling;
+    std::string callingName;            // incoming: as received
+    std::string callingType;            // incoming: type of number ("national")
+    std::string callingPresentation;    // incoming: "allowed" | "restricted" | "not available"
     int channel = -1;                   // -1: none
     std::string result;                 // answer|busy|rejected|noanswer|failed
     std::optional<int> cause;           // Q.850 cause that ended the call

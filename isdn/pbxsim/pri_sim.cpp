@@ -110,6 +110,9 @@ PriEvent translate(const pri_event& e) {
         out.exclusive = !e.ring.flexible;
         out.called = e.ring.callednum;
         out.calling = e.ring.callingnum;
+        out.callingName = e.ring.callingname;
+        out.callingPlan = e.ring.callingplan;
+        out.callingPres = e.ring.callingpres;
         break;
     case PRI_EVENT_PROCEEDING:
     case PRI_EVENT_PROGRESS:
@@ -179,6 +182,8 @@ void PriSim::start(PriSide side, PriSwitch switchType) {
     pri_set_debug(ctrl_, gVerbose.load() ? kDebugFlags : 0);
     pri_connect_ack_enable(ctrl_, 1);   // report CONNECT ACKNOWLEDGE, send ours explicitly
     pri_hangup_fix_enable(ctrl_, 1);    // Q.931 §5.3.2 clearing rules
+    pri_display_options_send(ctrl_, PRI_DISPLAY_OPTION_NAME_INITIAL);      // calling name in the Display IE
+    pri_display_options_receive(ctrl_, PRI_DISPLAY_OPTION_NAME_INITIAL);
 }
 
 PriSim::~PriSim() {
@@ -315,6 +320,7 @@ bool PriSim::setup(PriCall call, const PriSetup& setup) {
     if (!sr) return false;
     std::string called = setup.called;     // libpri takes char*
     std::string calling = setup.calling;
+    std::string name = setup.callingName;
     const int channel = setup.channel > 0 ? setup.channel : 0;
     pri_sr_set_channel(sr.get(), channel, setup.channel > 0 && setup.exclusive ? 1 : 0, 0);
     pri_sr_set_bearer(sr.get(), PRI_TRANS_CAP_SPEECH,
@@ -322,7 +328,10 @@ bool PriSim::setup(PriCall call, const PriSetup& setup) {
     const int plan = (PRI_TON_UNKNOWN << 4) | PRI_NPI_E163_E164;
     pri_sr_set_called(sr.get(), called.data(), plan, 1);
     if (!calling.empty()) {
-        pri_sr_set_caller(sr.get(), calling.data(), nullptr, plan, PRES_ALLOWED_USER_NUMBER_NOT_SCREENED);
+        const int callingPlan = (setup.callingTon & 0x07) << 4 | PRI_NPI_E163_E164;
+        const int pres = setup.restricted ? PRI_PRES_RESTRICTED | PRI_PRES_USER_NUMBER_UNSCREENED
+                                          : PRES_ALLOWED_USER_NUMBER_NOT_SCREENED;
+        pri_sr_set_caller(sr.get(), calling.data(), name.empty() ? nullptr : name.data(), callingPlan, pres);
     }
     return pri_setup(ctrl_, call, sr.get()) == 0;
 }

@@ -36,6 +36,9 @@ struct PriEvent {
     int cause = 0;             // Hangup*: Q.850 cause
     std::string called;        // Ring
     std::string calling;       // Ring
+    std::string callingName;   // Ring
+    int callingPlan = 0;       // Ring: Q.931 §4.5.10 octet 3 (type of number << 4 | plan)
+    int callingPres = 0;       // Ring: octet 3a (presentation << 5 | screening)
     const char* name = "";     // libpri's name for the event, for logs
 };
 
@@ -43,6 +46,9 @@ struct PriEvent {
 struct PriSetup {
     std::string called;
     std::string calling;
+    std::string callingName;
+    int callingTon = 0;        // Q.931 §4.5.10 type of number
+    bool restricted = false;   // presentation restricted
     int channel = -1;          // -1: any channel
     bool exclusive = true;
     kernel::Law law = kernel::Law::Alaw;   // bearer capability layer 1

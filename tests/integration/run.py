@@ -553,6 +553,54 @@ def pbx_progress_with_inband_information_gives_183_with_sdp():
     with_gateway(POTS, body)
 
 
+@test
+def calling_party_name_type_and_presentation_arrive_intact():
+    """PBX -> phone: a national calling number with a name reaches the phone
+    as From "Reception" <sip:5551000@...>; with presentation restricted (the
+    network then withholds the name too) the phone gets an anonymous From,
+    Privacy: id and the number in P-Asserted-Identity. Phone -> PBX: the From
+    display name arrives as the calling party name."""
+    def pbx_to_phone(gw, procs):
+        phone = Sipp(gw, "uas_answer.xml", port, {"codec": 8, "ring_ms": 0}, calls=2, trace=True)
+        procs.append(phone)
+        pbx = Pbx(gw, ["call", "--to", "5552000", "--from", "5551000", "--from-name", "Reception",
+                       "--from-type", "national", "--talk", "1.5"])
+        procs.append(pbx)
+        wait_for(lambda: active_call_count(gw) == 1, 10, "the call up")
+        shown = gw.gwctl("show call active voice")[1]
+        check('calling 5551000 (national, presentation allowed, name "Reception")' in shown,
+              "show call active voice:\n" + shown)
+        check(pbx.wait() == 0, "pbxsim call failed:\n" + pbx.err())
+        hidden = Pbx(gw, ["call", "--to", "5552000", "--from", "5551000", "--from-name", "Reception",
+                          "--restricted", "--talk", "0.5"])
+        procs.append(hidden)
+        check(hidden.wait() == 0, "pbxsim call failed:\n" + hidden.err())
+        check(phone.wait() == 0, "SIPp phone failed:\n" + phone.errors())
+        invites = ["INVITE sip:" + m.split("\r\n\r\n", 1)[0] for m in phone.messages().split("INVITE sip:")[1:]]
+        check(len(invites) >= 2, "two INVITEs expected:\n" + "\n".join(invites))
+        shown_id, hidden_id = invites[0], invites[-1]
+        check(re.search(r'^From: "Reception" <sip:5551000@', shown_id, re.M), shown_id)
+        check(not re.search(r"^Privacy:", shown_id, re.M), shown_id)
+        check(re.search(r'^From: "Anonymous" <sip:anonymous@anonymous.invalid>', hidden_id, re.M), hidden_id)
+        check(re.search(r"^Privacy: id", hidden_id, re.M), "no Privacy: id\n" + hidden_id)
+        check(re.search(r"^P-Asserted-Identity: <sip:5551000@", hidden_id, re.M), hidden_id)
+    port = free_port()
+    with_gateway(POTS + voip_peer(100, "5552...", port, "g711alaw"), pbx_to_phone)
+
+    def phone_to_pbx(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "1", "--ring", "0", "--talk", "0.5"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True)
+        procs.append(phone)
+        check(phone.wait(15) == 0, "SIPp phone failed:\n" + phone.errors())
+        check(pbx.wait(10) == 0, "pbxsim:\n" + pbx.err())
+        call = pbx.calls()[0]
+        check(call.get("calling_name") == "Phone" and call.get("calling") == "2000", "pbxsim saw %s" % call)
+        check(call.get("calling_presentation") == "allowed", "pbxsim saw %s" % call)
+    with_gateway(POTS, phone_to_pbx)
+
+
 def active_call_count(gw):
     rc, out, _ = gw.gwctl("show call active voice brief")
     return len(re.findall(r"^\s*\d+\s", out, re.M)) if rc == 0 else -1
