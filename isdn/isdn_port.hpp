@@ -18,6 +18,13 @@ enum class Presentation : std::uint8_t { Allowed = 0, Restricted = 1, NotAvailab
 const char* toString(Presentation p);
 // Q.931 §4.5.10 type of number (octet 3, bits 7-5), as coded.
 const char* typeOfNumberName(int ton);
+// The fields of octets 3 (type of number << 4 | numbering plan) and 3a
+// (presentation << 5 | screening) as libpri reports them.
+constexpr int typeOfNumberOf(int octet3) { return (octet3 >> 4) & 0x07; }
+constexpr int numberingPlanOf(int octet3) { return octet3 & 0x0F; }
+constexpr Presentation presentationOf(int octet3a) {
+    return static_cast<Presentation>(((octet3a >> 5) & 0x03) > 2 ? 2 : (octet3a >> 5) & 0x03);
+}
 
 struct SetupInfo {
     std::string called;

@@ -11,7 +11,6 @@ extern "C" {
 #include <libpri.h>
 }
 
-#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <sys/time.h>
@@ -333,12 +332,12 @@ void PriPort::onRing(void* raw) {
     info.callingName = e->ring.callingname;
     // libpri keeps octet 3 (type of number << 4 | numbering plan) and octet
     // 3a (presentation << 5 | screening) of Q.931 §4.5.10 as coded.
-    info.callingTon = (e->ring.callingplan >> 4) & 0x07;
-    info.callingPlan = e->ring.callingplan & 0x0F;
-    info.callingPresentation = static_cast<Presentation>(std::min((e->ring.callingpres >> 5) & 0x03, 2));
+    info.callingTon = typeOfNumberOf(e->ring.callingplan);
+    info.callingPlan = numberingPlanOf(e->ring.callingplan);
+    info.callingPresentation = presentationOf(e->ring.callingpres);
     info.callingScreening = e->ring.callingpres & 0x03;
-    info.calledTon = (e->ring.calledplan >> 4) & 0x07;
-    info.calledPlan = e->ring.calledplan & 0x0F;
+    info.calledTon = typeOfNumberOf(e->ring.calledplan);
+    info.calledPlan = numberingPlanOf(e->ring.calledplan);
     info.channel = priChannel(e->ring.channel);
     info.exclusive = !e->ring.flexible;
     info.complete = e->ring.complete;

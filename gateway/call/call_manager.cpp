@@ -51,36 +51,40 @@ Call& CallManager::newCall(CallOrigin origin) {
     return ref;
 }
 
-void CallManager::feedIsdn(Call& c, const isdn::IsdnInput& in) {
-    c.inbox.emplace_back(in);
-    drain(c);
-}
-
-void CallManager::feedSip(Call& c, const sip::SipInput& in) {
-    c.inbox.emplace_back(in);
-    drain(c);
-}
-
 // Each input runs to completion (the leg's transition and every command it
 // returns) before the next; inputs that commands give rise to are queued
-// behind it. A call whose legs are both done is freed when its inbox is
-// empty, never while one of its inputs is being carried out.
-void CallManager::drain(Call& c) {
-    if (c.running) return;
+// behind it. An input arriving while nothing runs is carried out at once,
+// without a copy into the inbox. A call whose legs are both done is freed
+// when its inbox is empty, never while one of its inputs is being carried out.
+template <class Input>
+void CallManager::feed(Call& c, const Input& in) {
+    if (c.running) {
+        c.inbox.emplace_back(in);
+        return;
+    }
     c.running = true;
+    step(c, in);
     while (!c.inbox.empty()) {
         auto next = std::move(c.inbox.front());
         c.inbox.pop_front();
-        if (auto* in = std::get_if<isdn::IsdnInput>(&next)) {
-            if (!c.isdn) continue;
-            for (const isdn::IsdnCommand& cmd : c.isdn->handle(*in)) execIsdn(c, cmd);
-        } else if (auto* in = std::get_if<sip::SipInput>(&next)) {
-            if (!c.sip) continue;
-            for (const sip::SipCommand& cmd : c.sip->handle(*in)) execSip(c, cmd);
-        }
+        std::visit([&](const auto& queued) { step(c, queued); }, next);
     }
     c.running = false;
     if (c.finished) free(c.id);
+}
+
+void CallManager::feedIsdn(Call& c, const isdn::IsdnInput& in) { feed(c, in); }
+
+void CallManager::feedSip(Call& c, const sip::SipInput& in) { feed(c, in); }
+
+void CallManager::step(Call& c, const isdn::IsdnInput& in) {
+    if (!c.isdn) return;
+    for (const isdn::IsdnCommand& cmd : c.isdn->handle(in)) execIsdn(c, cmd);
+}
+
+void CallManager::step(Call& c, const sip::SipInput& in) {
+    if (!c.sip) return;
+    for (const sip::SipCommand& cmd : c.sip->handle(in)) execSip(c, cmd);
 }
 
 void CallManager::execIsdn(Call& c, const isdn::IsdnCommand& cmd) {

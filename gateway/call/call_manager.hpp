@@ -141,7 +141,10 @@ private:
     Call& newCall(CallOrigin origin);
     void feedIsdn(Call& c, const isdn::IsdnInput& in);
     void feedSip(Call& c, const sip::SipInput& in);
-    void drain(Call& c);
+    template <class Input>
+    void feed(Call& c, const Input& in);
+    void step(Call& c, const isdn::IsdnInput& in);
+    void step(Call& c, const sip::SipInput& in);
     void free(CallId id);
     void execIsdn(Call& c, const isdn::IsdnCommand& cmd);
     void execSip(Call& c, const sip::SipCommand& cmd);

@@ -145,8 +145,8 @@ void Pbxsim::onRing(const PriEvent& e) {
     call.report.called = e.called;
     call.report.calling = e.calling;
     call.report.callingName = e.callingName;
-    call.report.callingType = typeOfNumberName((e.callingPlan >> 4) & 0x07);
-    call.report.callingPresentation = toString(static_cast<Presentation>(std::min((e.callingPres >> 5) & 0x03, 2)));
+    call.report.callingType = typeOfNumberName(typeOfNumberOf(e.callingPlan));
+    call.report.callingPresentation = toString(presentationOf(e.callingPres));
     call.start = now;
     if (pendingSetup_) {
         call.key = pendingSetup_->key;
