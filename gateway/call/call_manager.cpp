@@ -51,10 +51,10 @@ Call& CallManager::newCall(CallOrigin origin) {
     return ref;
 }
 
-// Each input runs to completion (the leg's transition and every command it
-// returns) before the next; inputs that commands give rise to are queued
-// behind it. An input arriving while nothing runs is carried out at once,
-// without a copy into the inbox. A call whose legs are both done is freed
+// Each input runs to completion (the leg's or the call's transition and
+// every command it gives) before the next; inputs that commands give rise to
+// are queued behind it. An input arriving while nothing runs is carried out
+// at once, without a copy into the inbox. A call that reached Ended is freed
 // when its inbox is empty, never while one of its inputs is being carried out.
 template <class Input>
 void CallManager::feed(Call& c, const Input& in) {
@@ -73,10 +73,6 @@ void CallManager::feed(Call& c, const Input& in) {
     if (c.finished) free(c.id);
 }
 
-void CallManager::feedIsdn(Call& c, const isdn::IsdnInput& in) { feed(c, in); }
-
-void CallManager::feedSip(Call& c, const sip::SipInput& in) { feed(c, in); }
-
 void CallManager::step(Call& c, const isdn::IsdnInput& in) {
     if (!c.isdn) return;
     for (const isdn::IsdnCommand& cmd : c.isdn->handle(in)) execIsdn(c, cmd);
@@ -87,8 +83,17 @@ void CallManager::step(Call& c, const sip::SipInput& in) {
     for (const sip::SipCommand& cmd : c.sip->handle(in)) execSip(c, cmd);
 }
 
+// The call's own event, raised by a leg's notification or from outside.
+// What its actions raise in turn is queued, like the legs' inputs.
+void CallManager::step(Call& c, const CallInput& in) {
+    std::vector<CallInput> followUps;
+    CallFlow(*this, c).run(in, followUps);
+    for (CallInput& f : followUps) c.inbox.emplace_back(std::move(f));
+}
+
 void CallManager::execIsdn(Call& c, const isdn::IsdnCommand& cmd) {
     SpanAttachment& span = spans_[c.span];
+    const bool inbound = c.origin == CallOrigin::Isdn;
     std::visit(
         [&](const auto& v) {
             using T = std::decay_t<decltype(v)>;
@@ -97,6 +102,11 @@ void CallManager::execIsdn(Call& c, const isdn::IsdnCommand& cmd) {
                 if (c.isdnId) {
                     isdnIndex_[c.isdnId] = c.id;
                     c.isdn->setCallRef(span.port->callRef(c.isdnId));
+                } else {
+                    // The port took no SETUP (its D-channel went down): the
+                    // attempt ends here, as if the network had refused it.
+                    c.inbox.emplace_back(isdn::IsdnInput{isdn::IsdnEvent::ReleaseInd, 0,
+                                                         q850::Cause::NetworkOutOfOrder});
                 }
             } else if constexpr (std::is_same_v<T, isdn::SendProceeding>) {
                 span.port->proceeding(c.isdnId, v.channel);
@@ -111,19 +121,26 @@ void CallManager::execIsdn(Call& c, const isdn::IsdnCommand& cmd) {
             } else if constexpr (std::is_same_v<T, isdn::NotifyChannel>) {
                 onChannelKnown(c, v.channel);
             } else if constexpr (std::is_same_v<T, isdn::NotifyAlerting>) {
-                onIsdnProgress(c, true, v.inband);
+                CallInput in{CallEvent::OutRinging};
+                in.alerting = true;
+                in.inband = v.inband;
+                if (!inbound) step(c, in);
             } else if constexpr (std::is_same_v<T, isdn::NotifyProgress>) {
-                onIsdnProgress(c, false, v.inband);
+                // PROGRESS matters to the call only when it brings tones.
+                CallInput in{CallEvent::OutRinging};
+                in.inband = true;
+                if (!inbound && v.inband) step(c, in);
             } else if constexpr (std::is_same_v<T, isdn::NotifyAnswered>) {
-                onIsdnAnswered(c);
+                if (!inbound) step(c, CallInput{CallEvent::OutAnswered});
             } else if constexpr (std::is_same_v<T, isdn::NotifyDisconnected>) {
-                onIsdnCleared(c, v.cause);
+                if (inbound) step(c, CallInput{CallEvent::InCleared, v.cause});
+                else if (canHunt(c, 0, v.cause)) step(c, CallInput{CallEvent::OutRetry, v.cause});
+                else step(c, CallInput{CallEvent::OutCleared, v.cause});
             } else if constexpr (std::is_same_v<T, isdn::NotifyReleased>) {
                 if (c.cause == q850::Cause::None) c.cause = v.cause;
                 releaseChannel(c);
                 isdnIndex_.erase(c.isdnId);
-                c.isdnDone = true;
-                maybeFree(c.id);
+                step(c, CallInput{inbound ? CallEvent::InEnded : CallEvent::OutEnded, v.cause});
             }
             if constexpr (std::is_same_v<T, isdn::NotifyProceeding> || std::is_same_v<T, isdn::NotifyAlerting> ||
                           std::is_same_v<T, isdn::NotifyAnswered>) {
@@ -134,6 +151,7 @@ void CallManager::execIsdn(Call& c, const isdn::IsdnCommand& cmd) {
 }
 
 void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
+    const bool inbound = c.origin == CallOrigin::Sip;
     std::visit(
         [&](const auto& v) {
             using T = std::decay_t<decltype(v)>;
@@ -141,6 +159,8 @@ void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
                 c.sipId = sipPort_->invite(v.invite);
                 sipIndex_[c.sipId] = c.id;
                 c.sip->setDialogId(c.sipId);
+                if (c.pddMicros < 0)
+                    c.pddMicros = std::chrono::duration_cast<std::chrono::microseconds>(now_() - c.started).count();
             } else if constexpr (std::is_same_v<T, sip::SendResponse>) {
                 if (v.cause) sipPort_->setReasonCause(c.sipId, v.cause);
                 if (v.retryAfter) sipPort_->setRetryAfter(c.sipId, v.retryAfter);
@@ -155,34 +175,100 @@ void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
                 sipPort_->release(c.sipId);
                 sipIndex_.erase(c.sipId);
             } else if constexpr (std::is_same_v<T, sip::NotifyRinging>) {
-                onSipRinging(c, v.status, v.sdp);
+                CallInput in{CallEvent::OutRinging};
+                in.status = v.status;
+                in.alerting = v.status != 183;
+                in.sdp = v.sdp;
+                step(c, in);
             } else if constexpr (std::is_same_v<T, sip::NotifyAnswered>) {
-                onSipAnswered(c, v.sdp);
+                // RFC 3264 §7: an answer that cannot be used ends the session.
+                step(c, applyAnswer(c, v.sdp) ? CallInput{CallEvent::OutAnswered}
+                                              : CallInput{CallEvent::OutAnswerRefused,
+                                                          q850::Cause::IncompatibleDestination});
             } else if constexpr (std::is_same_v<T, sip::NotifyFailed>) {
-                onSipFailed(c, v.status);
+                CallInput in{canHunt(c, v.status, q850::Cause::None) ? CallEvent::OutRetry : CallEvent::OutFailed,
+                             causeForSipStatus(v.status)};
+                in.status = v.status;
+                step(c, in);
             } else if constexpr (std::is_same_v<T, sip::NotifyHangup>) {
-                onSipCleared(c);
+                step(c, CallInput{inbound ? CallEvent::InCleared : CallEvent::OutCleared,
+                                  q850::Cause::NormalClearing});
             } else if constexpr (std::is_same_v<T, sip::NotifyEnded>) {
-                if (c.huntPending && !c.isdnDone) {
-                    c.huntPending = false;
-                    startSipAttempt(c);   // hunt to the next peer
-                } else {
-                    c.sipDone = true;
-                    maybeFree(c.id);
-                }
+                step(c, CallInput{inbound ? CallEvent::InEnded : CallEvent::OutEnded});
             }
-            // NotifyConfirmed: state only.
+            // NotifyConfirmed: the leg's state only.
         },
         cmd);
 }
 
-void CallManager::maybeFree(CallId id) {
-    auto it = calls_.find(id);
-    if (it == calls_.end()) return;
-    Call& c = *it->second;
-    if (!c.isdnDone || !c.sipDone) return;
-    c.finished = true;
-    if (!c.running) free(id);
+// Only an unanswered attempt hunts. IOS hunts on most failures of a voip peer; a definite answer from the
+// called user (busy, decline, cancelled) or `huntstop` ends the hunt. Toward
+// the PBX, only a lack of resources (Q.850 class 010: no circuit, congestion,
+// channel not available, temporary failure) is worth another pots peer.
+bool CallManager::canHunt(const Call& c, int sipStatus, q850::Cause cause) const {
+    if (c.state != CallState::Calling && c.state != CallState::Early) return false;   // answered or clearing
+    if (c.routeIndex == 0 || c.routeIndex >= c.routes.size()) return false;
+    if (c.routes[c.routeIndex - 1].huntstop) return false;
+    if (sipStatus) return !(sipStatus == 486 || sipStatus == 600 || sipStatus == 603 || sipStatus == 487);
+    return q850::classOf(cause) == q850::Class::ResourceUnavailable;
+}
+
+void CallManager::placeCall(Call& c, bool first, std::vector<CallInput>& out) {
+    if (c.origin == CallOrigin::Isdn) {
+        startSipAttempt(c, out);
+        // Q.931 §5.2.5.1: CALL PROCEEDING once the call is on its way.
+        if (first) feed(c, isdn::IsdnInput{isdn::IsdnEvent::ProceedingReq});
+    } else {
+        startIsdnAttempt(c, out);
+    }
+}
+
+void CallManager::ringInbound(Call& c, const CallInput& ring) {
+    if (c.origin == CallOrigin::Isdn) {
+        // 180 -> ALERTING; a 18x with a usable SDP -> in-band information
+        // (183 -> PROGRESS, 180 -> ALERTING, both with PI 8).
+        bool early = !ring.sdp.empty() && applyAnswer(c, ring.sdp);
+        isdn::IsdnInput in{ring.status == 183 && early ? isdn::IsdnEvent::ProgressReq : isdn::IsdnEvent::AlertingReq};
+        in.inband = early;
+        feed(c, in);
+        return;
+    }
+    // ALERTING -> 180; in-band tones from the PBX -> 183 with SDP so the
+    // phone plays them.
+    sip::SipInput in{sip::SipEvent::RingReq};
+    in.status = ring.inband ? 183 : 180;
+    if (ring.inband) in.sdp = c.answerSdp;
+    feed(c, in);
+}
+
+void CallManager::answerInbound(Call& c) {
+    c.answered = now_();
+    if (c.origin == CallOrigin::Isdn) {
+        feed(c, isdn::IsdnInput{isdn::IsdnEvent::ConnectReq});
+        return;
+    }
+    sip::SipInput in{sip::SipEvent::AnswerReq};
+    in.sdp = c.answerSdp;
+    feed(c, in);
+}
+
+// Clears one leg with `cause`. Toward SIP the status is the RFC 3398 one
+// unless given; before the final response the SIP leg turns the hang-up into
+// that final response (with Retry-After when given), after it into BYE.
+void CallManager::clearLeg(Call& c, Side side, q850::Cause cause, int status, int retryAfter) {
+    if (c.cause == q850::Cause::None) c.cause = cause;
+    bool isdnSide = (side == Side::Inbound) == (c.origin == CallOrigin::Isdn);
+    if (isdnSide) {
+        if (c.isdn) feed(c, isdn::IsdnInput{isdn::IsdnEvent::DisconnectReq, 0, cause});
+        return;
+    }
+    if (!c.sip) return;
+    sip::SipInput in{sip::SipEvent::HangupReq};
+    in.cause = q850::value(cause);
+    in.status = status ? status : sipStatusForCause(cause);
+    if (!in.status) in.status = 480;
+    in.retryAfter = retryAfter;
+    feed(c, in);
 }
 
 void CallManager::free(CallId id) {
@@ -206,62 +292,27 @@ void CallManager::free(CallId id) {
 
 void CallManager::onChannelKnown(Call& c, int channel) {
     SpanAttachment& span = spans_[c.span];
-    if (c.channel && c.channel != channel) {
-        span.pool->move(c.id, c.channel, channel);
-        c.bearerConnected = false;   // re-attached below
-    }
+    if (c.channel && c.channel != channel) span.pool->move(c.id, c.channel, channel);
     c.channel = channel;
     // An outgoing call's channel stays reserved (glare may take it) until
-    // the far end answers the SETUP.
-    if (c.origin == CallOrigin::Isdn || c.isdn->state() != isdn::IsdnState::CallInitiated)
-        span.pool->markInUse(channel);
-    if (!c.bearerConnected) c.bearerConnected = media_.connectBearer(c.id, c.span, channel);
+    // the far end answers the SETUP (execIsdn marks it then).
+    if (c.origin == CallOrigin::Isdn) span.pool->markInUse(channel);
+    media_.connectBearer(c.id, c.span, channel);
 }
 
+// The ISDN leg ended: its B-channel goes back to the pool. The media goes
+// with it unless another pots dial-peer is about to be tried (the next
+// channel's bearer replaces this one).
 void CallManager::releaseChannel(Call& c) {
     if (c.channel && spans_.count(c.span)) spans_[c.span].pool->release(c.channel, c.id);
-    media_.release(c.id);
-    c.bearerConnected = false;
-}
-
-// The ISDN side cleared: clear the SIP side with the mapped cause.
-void CallManager::onIsdnCleared(Call& c, q850::Cause cause) {
-    if (c.cause == q850::Cause::None) c.cause = cause;
-    if (c.sipDone || !c.sip) return;
-    sip::SipInput in{sip::SipEvent::HangupReq};
-    in.cause = q850::value(cause);
-    int status = sipStatusForCause(cause);
-    in.status = status ? status : 480;
-    c.routes.clear();   // no more hunting
-    feedSip(c, in);
-}
-
-// The SIP side cleared (BYE or CANCEL): clear the ISDN side, cause 16.
-void CallManager::onSipCleared(Call& c) {
-    if (c.cause == q850::Cause::None) c.cause = q850::Cause::NormalClearing;
-    if (c.isdnDone || !c.isdn) return;
-    isdn::IsdnInput in{isdn::IsdnEvent::DisconnectReq};
-    in.cause = q850::Cause::NormalClearing;
-    feedIsdn(c, in);
+    c.channel = 0;
+    if (c.state != CallState::Hunting) media_.release(c.id);
 }
 
 bool CallManager::clearCall(CallId id, q850::Cause cause) {
     auto it = calls_.find(id);
     if (it == calls_.end()) return false;
-    Call& c = *it->second;
-    c.cause = cause;
-    c.routes.clear();
-    if (!c.isdnDone && c.isdn) {
-        isdn::IsdnInput in{isdn::IsdnEvent::DisconnectReq};
-        in.cause = cause;
-        feedIsdn(c, in);
-    }
-    if (calls_.count(id) && !c.sipDone && c.sip) {
-        sip::SipInput in{sip::SipEvent::HangupReq};
-        in.cause = q850::value(cause);
-        in.status = sipStatusForCause(cause) ? sipStatusForCause(cause) : 480;
-        feedSip(c, in);
-    }
+    feed(*it->second, CallInput{CallEvent::Clear, cause});
     return true;
 }
 
@@ -279,5 +330,9 @@ void CallManager::onDchannel(int span, bool up) {
     else GW_WARN("span=%d D-channel down: new calls refused", span);
     spans_[span].dchannelUp = up;
 }
+
+template void CallManager::feed(Call&, const isdn::IsdnInput&);
+template void CallManager::feed(Call&, const sip::SipInput&);
+template void CallManager::feed(Call&, const CallInput&);
 
 } // namespace gw

@@ -4,6 +4,7 @@
 // go to the ports, notifications drive the other leg and the media.
 #pragma once
 
+#include "gateway/call/call_flow.hpp"
 #include "gateway/call/media_port.hpp"
 #include "gateway/call/route.hpp"
 #include "isdn/channel_pool.hpp"
@@ -50,24 +51,23 @@ struct Call {
     sip::SipDialogId sipId = 0;
     std::unique_ptr<isdn::IsdnLeg> isdn;
     std::unique_ptr<sip::SipLeg> sip;
-    bool isdnDone = false, sipDone = false;
+    CallState state = CallState::Idle;
     std::string called, calling, callingName;
     int callingTon = 0;                // Q.931 §4.5.10 type of number, as coded
     isdn::Presentation callingPresentation = isdn::Presentation::Allowed;
     std::vector<OutboundRoute> routes;
-    std::size_t routeIndex = 0;
-    bool huntPending = false;
+    std::size_t routeIndex = 0;        // routes[routeIndex - 1] is the one being tried
     int localRtpPort = 0;
     std::string offerSdp;              // the offer we sent (ISDN-origin)
     std::string answerSdp;             // the answer we give (SIP-origin)
-    RtpPeer remote;                    // negotiated far end (SIP-origin)
-    bool bearerConnected = false;
+    RtpPeer remote;                    // negotiated far end
     q850::Cause cause = q850::Cause::None;
-    // Run to completion: inputs for the legs wait here while an earlier one
-    // is being carried out, so no leg is fed from inside another's commands.
-    std::deque<std::variant<isdn::IsdnInput, sip::SipInput>> inbox;
+    // Run to completion: inputs for the legs and the call wait here while an
+    // earlier one is being carried out, so no leg is fed from inside
+    // another's commands.
+    std::deque<std::variant<isdn::IsdnInput, sip::SipInput, CallInput>> inbox;
     bool running = false;              // the inbox is being drained
-    bool finished = false;             // both legs done: freed once the drain ends
+    bool finished = false;             // Ended: freed once the drain ends
     Clock::time_point started, answered;
     std::int64_t pddMicros = -1;       // Setup received -> INVITE sent
 };
@@ -75,7 +75,7 @@ struct Call {
 // What `show call active voice [brief]` and `show sip-ua calls` need of a call.
 struct CallSummary {
     CallId id = 0;
-    std::string origin, called, calling, isdnState, sipState;
+    std::string origin, called, calling, callState, isdnState, sipState;
     std::string callingName;
     int callingTon = 0;
     isdn::Presentation callingPresentation = isdn::Presentation::Allowed;
@@ -136,35 +136,39 @@ public:
     std::function<void(const Call&)> onCallEnded;
 
 private:
+    friend class CallFlow;
+    enum class Side { Inbound, Outbound };
+
     Call* byIsdn(isdn::IsdnCallId id);
     Call* bySip(sip::SipDialogId id);
     Call& newCall(CallOrigin origin);
-    void feedIsdn(Call& c, const isdn::IsdnInput& in);
-    void feedSip(Call& c, const sip::SipInput& in);
     template <class Input>
     void feed(Call& c, const Input& in);
     void step(Call& c, const isdn::IsdnInput& in);
     void step(Call& c, const sip::SipInput& in);
+    void step(Call& c, const CallInput& in);
     void free(CallId id);
     void execIsdn(Call& c, const isdn::IsdnCommand& cmd);
     void execSip(Call& c, const sip::SipCommand& cmd);
-    void maybeFree(CallId id);
 
-    // ISDN-origin flow (call_manager_isdn.cpp)
-    void startSipAttempt(Call& c);
-    void onSipRinging(Call& c, int status, const std::string& sdp);
-    void onSipAnswered(Call& c, const std::string& sdp);
-    void onSipFailed(Call& c, int status);
+    // What the call's table asks for (call_manager.cpp, _isdn.cpp, _sip.cpp).
+    void placeCall(Call& c, bool first, std::vector<CallInput>& out);
+    void ringInbound(Call& c, const CallInput& in);
+    void answerInbound(Call& c);
+    void clearLeg(Call& c, Side side, q850::Cause cause, int status = 0, int retryAfter = 0);
+    // Whether a failed attempt is worth another dial-peer: one is left, the
+    // one tried is not `huntstop`, and the failure is not the called user's
+    // definite answer.
+    bool canHunt(const Call& c, int sipStatus, q850::Cause cause) const;
+
+    // Calls from the PBX (call_manager_isdn.cpp)
+    void startSipAttempt(Call& c, std::vector<CallInput>& out);
     bool applyAnswer(Call& c, const std::string& sdp);
-    // SIP-origin flow (call_manager_sip.cpp)
-    void startIsdnAttempt(Call& c);
-    void rejectSip(Call& c, int status, q850::Cause cause, int retryAfter = 0);
-    void onIsdnProgress(Call& c, bool alerting, bool inband);
-    void onIsdnAnswered(Call& c);
+    // Calls from SIP (call_manager_sip.cpp)
+    void startIsdnAttempt(Call& c, std::vector<CallInput>& out);
+    void refuseSip(Call& c, int status, q850::Cause cause);
     // Both
     void onChannelKnown(Call& c, int channel);
-    void onIsdnCleared(Call& c, q850::Cause cause);
-    void onSipCleared(Call& c);
     void releaseChannel(Call& c);
 
     sip::SipPort* sipPort_ = nullptr;

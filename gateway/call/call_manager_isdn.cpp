@@ -19,7 +19,6 @@ void CallManager::onSetup(int spanNo, isdn::IsdnCallId id, const isdn::SetupInfo
     c.callingName = setup.callingName;
     c.callingTon = setup.callingTon;
     c.callingPresentation = setup.callingPresentation;
-    c.sipDone = true;   // until an INVITE goes out
     c.isdn = std::make_unique<isdn::IsdnLeg>(c.id, spanNo);
     isdnIndex_[id] = c.id;
     SpanAttachment& span = spans_[spanNo];
@@ -29,6 +28,11 @@ void CallManager::onSetup(int spanNo, isdn::IsdnCallId id, const isdn::SetupInfo
             isdn::typeOfNumberName(setup.callingTon), isdn::toString(setup.callingPresentation),
             setup.callingName.c_str(), setup.channel);
 
+    // The RTP port first, so that the B-channel joins the media as soon as
+    // it is known.
+    if (auto port = media_.allocate(c.id)) c.localRtpPort = *port;
+    else GW_WARN("call=%llu no RTP port free", static_cast<unsigned long long>(c.id));
+
     // Q.931 §5.2.3: channel selection on an incoming SETUP. A shut-down or
     // busied-out span has no channel to give (cause 34).
     if (span.blocked) GW_CCAPI("call=%llu span %d is shut down or busied out", static_cast<unsigned long long>(c.id), spanNo);
@@ -37,45 +41,32 @@ void CallManager::onSetup(int spanNo, isdn::IsdnCallId id, const isdn::SetupInfo
                        : std::nullopt;
     isdn::IsdnInput in{isdn::IsdnEvent::SetupInd};
     in.setup = setup;
-    if (granted) in.setup.channel = *granted;
-    else in.setup.channel = 0;
-    feedIsdn(c, in);
+    in.setup.channel = granted ? *granted : 0;
+    feed(c, in);
+
+    CallInput next{CallEvent::Incoming};
     if (!granted) {
         // Q.931 §5.2.3.1: an exclusive channel we cannot give is cause 44;
         // no channel at all (or a span refusing calls) is cause 34.
-        q850::Cause cause = setup.exclusive && !span.blocked ? q850::Cause::RequestedChannelNotAvailable
-                                                             : q850::Cause::NoCircuitAvailable;
-        c.cause = cause;
-        feedIsdn(c, {isdn::IsdnEvent::DisconnectReq, 0, cause});
-        return;
+        next = {CallEvent::Refuse, setup.exclusive && !span.blocked ? q850::Cause::RequestedChannelNotAvailable
+                                                                   : q850::Cause::NoCircuitAvailable};
+    } else if (!c.localRtpPort) {
+        next = {CallEvent::Refuse, q850::Cause::ResourceUnavailable};
+    } else {
+        c.routes = router_->route(CallOrigin::Isdn, spanNo, setup.called, setup.calling);
+        std::erase_if(c.routes, [](const OutboundRoute& r) { return !r.voip; });
+        if (c.routes.empty()) {
+            GW_CCAPI("call=%llu no dial-peer for %s", static_cast<unsigned long long>(c.id), setup.called.c_str());
+            next = {CallEvent::Refuse, q850::Cause::UnallocatedNumber};
+        }
     }
-    c.routes = router_->route(CallOrigin::Isdn, spanNo, setup.called, setup.calling);
-    std::erase_if(c.routes, [](const OutboundRoute& r) { return !r.voip; });
-    if (c.routes.empty()) {
-        GW_CCAPI("call=%llu no dial-peer for %s", static_cast<unsigned long long>(c.id), setup.called.c_str());
-        c.cause = q850::Cause::UnallocatedNumber;
-        feedIsdn(c, {isdn::IsdnEvent::DisconnectReq, 0, c.cause});
-        return;
-    }
-    startSipAttempt(c);
-    if (!c.isdnDone && c.isdn->state() == isdn::IsdnState::CallPresent)
-        feedIsdn(c, {isdn::IsdnEvent::ProceedingReq});
+    feed(c, next);
 }
 
-void CallManager::startSipAttempt(Call& c) {
-    if (c.routeIndex >= c.routes.size()) return;
+// Places the INVITE toward the next voip dial-peer (there always is one:
+// Incoming needs a route, OutRetry one more).
+void CallManager::startSipAttempt(Call& c, std::vector<CallInput>&) {
     const OutboundRoute& r = c.routes[c.routeIndex++];
-    if (c.localRtpPort == 0) {
-        auto port = media_.allocate(c.id);
-        if (!port) {
-            GW_WARN("call=%llu no RTP port free", static_cast<unsigned long long>(c.id));
-            c.cause = q850::Cause::ResourceUnavailable;
-            feedIsdn(c, {isdn::IsdnEvent::DisconnectReq, 0, c.cause});
-            return;
-        }
-        c.localRtpPort = *port;
-        if (c.channel && !c.bearerConnected) c.bearerConnected = media_.connectBearer(c.id, c.span, c.channel);
-    }
     sip::LocalMedia local;
     local.addr = media_.localAddress();
     local.port = c.localRtpPort;
@@ -99,14 +90,11 @@ void CallManager::startSipAttempt(Call& c) {
     inv.toUser = r.called;
     inv.sdp = c.offerSdp;
     c.sip = std::make_unique<sip::SipLeg>(c.id);
-    c.sipDone = false;
     sip::SipInput in{sip::SipEvent::InviteReq};
     in.invite = inv;
-    feedSip(c, in);
-    if (c.pddMicros < 0)
-        c.pddMicros = std::chrono::duration_cast<std::chrono::microseconds>(now_() - c.started).count();
-    GW_CCAPI("call=%llu INVITE %s via dial-peer %d (setup->invite %lld us)", static_cast<unsigned long long>(c.id),
-            inv.requestUri.c_str(), r.peerTag, static_cast<long long>(c.pddMicros));
+    feed(c, in);
+    GW_CCAPI("call=%llu INVITE %s via dial-peer %d", static_cast<unsigned long long>(c.id), inv.requestUri.c_str(),
+            r.peerTag);
 }
 
 bool CallManager::applyAnswer(Call& c, const std::string& sdp) {
@@ -134,70 +122,32 @@ bool CallManager::applyAnswer(Call& c, const std::string& sdp) {
     return true;
 }
 
-void CallManager::onSipRinging(Call& c, int status, const std::string& sdp) {
-    bool early = !sdp.empty() && applyAnswer(c, sdp);
-    if (c.origin != CallOrigin::Isdn || c.isdnDone) return;
-    isdn::IsdnInput in{status == 183 && early ? isdn::IsdnEvent::ProgressReq : isdn::IsdnEvent::AlertingReq};
-    in.inband = early;
-    if (status == 183 && !early) in.event = isdn::IsdnEvent::AlertingReq;
-    feedIsdn(c, in);
-}
-
-void CallManager::onSipAnswered(Call& c, const std::string& sdp) {
-    if (c.origin != CallOrigin::Isdn) return;
-    if (!applyAnswer(c, sdp)) {
-        // RFC 3264 §7: an unusable answer ends the session.
-        c.cause = q850::Cause::IncompatibleDestination;
-        onIsdnCleared(c, c.cause);
-        feedIsdn(c, {isdn::IsdnEvent::DisconnectReq, 0, c.cause});
-        return;
-    }
-    c.answered = now_();
-    feedIsdn(c, {isdn::IsdnEvent::ConnectReq});
-}
-
-// IOS hunts on most failures; a definite answer from the called user (busy,
-// decline) or `huntstop` ends the hunt.
-void CallManager::onSipFailed(Call& c, int status) {
-    bool definite = status == 486 || status == 600 || status == 603 || status == 487;
-    bool stop = c.routeIndex == 0 || c.routes[c.routeIndex - 1].huntstop;
-    if (!definite && !stop && c.routeIndex < c.routes.size() && !c.isdnDone) {
-        GW_CCAPI("call=%llu dial-peer %d failed with %d, hunting", static_cast<unsigned long long>(c.id),
-                c.routes[c.routeIndex - 1].peerTag, status);
-        c.huntPending = true;
-        return;
-    }
-    q850::Cause cause = causeForSipStatus(status);
-    c.cause = cause;
-    if (c.origin == CallOrigin::Isdn && !c.isdnDone) feedIsdn(c, {isdn::IsdnEvent::DisconnectReq, 0, cause});
-}
-
 void CallManager::onProceeding(isdn::IsdnCallId id, int channel) {
-    if (Call* c = byIsdn(id)) feedIsdn(*c, {isdn::IsdnEvent::ProceedingInd, channel});
+    if (Call* c = byIsdn(id)) feed(*c, isdn::IsdnInput{isdn::IsdnEvent::ProceedingInd, channel});
 }
 
 void CallManager::onAlerting(isdn::IsdnCallId id, int channel, bool inband) {
-    if (Call* c = byIsdn(id)) feedIsdn(*c, {isdn::IsdnEvent::AlertingInd, channel, q850::Cause::None, inband});
+    if (Call* c = byIsdn(id)) feed(*c, isdn::IsdnInput{isdn::IsdnEvent::AlertingInd, channel, q850::Cause::None, inband});
 }
 
 void CallManager::onProgress(isdn::IsdnCallId id, int channel, bool inband) {
-    if (Call* c = byIsdn(id)) feedIsdn(*c, {isdn::IsdnEvent::ProgressInd, channel, q850::Cause::None, inband});
+    if (Call* c = byIsdn(id)) feed(*c, isdn::IsdnInput{isdn::IsdnEvent::ProgressInd, channel, q850::Cause::None, inband});
 }
 
 void CallManager::onConnect(isdn::IsdnCallId id, int channel) {
-    if (Call* c = byIsdn(id)) feedIsdn(*c, {isdn::IsdnEvent::ConnectInd, channel});
+    if (Call* c = byIsdn(id)) feed(*c, isdn::IsdnInput{isdn::IsdnEvent::ConnectInd, channel});
 }
 
 void CallManager::onConnectAck(isdn::IsdnCallId id) {
-    if (Call* c = byIsdn(id)) feedIsdn(*c, {isdn::IsdnEvent::ConnectAckInd});
+    if (Call* c = byIsdn(id)) feed(*c, isdn::IsdnInput{isdn::IsdnEvent::ConnectAckInd});
 }
 
 void CallManager::onDisconnect(isdn::IsdnCallId id, q850::Cause cause) {
-    if (Call* c = byIsdn(id)) feedIsdn(*c, {isdn::IsdnEvent::DisconnectInd, 0, cause});
+    if (Call* c = byIsdn(id)) feed(*c, isdn::IsdnInput{isdn::IsdnEvent::DisconnectInd, 0, cause});
 }
 
 void CallManager::onReleased(isdn::IsdnCallId id, q850::Cause cause) {
-    if (Call* c = byIsdn(id)) feedIsdn(*c, {isdn::IsdnEvent::ReleaseInd, 0, cause});
+    if (Call* c = byIsdn(id)) feed(*c, isdn::IsdnInput{isdn::IsdnEvent::ReleaseInd, 0, cause});
 }
 
 } // namespace gw

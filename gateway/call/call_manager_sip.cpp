@@ -16,17 +16,16 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
     c.called = inv.requestUser;
     c.calling = inv.fromUser;
     c.callingName = inv.fromDisplay;
-    c.isdnDone = true;   // until a SETUP goes out
     c.sip = std::make_unique<sip::SipLeg>(c.id);
     c.sip->setDialogId(id);
     sipIndex_[id] = c.id;
     GW_CCAPI("call=%llu INVITE %s from %s (%s)", static_cast<unsigned long long>(c.id), inv.requestUri.c_str(),
             inv.fromUser.c_str(), inv.remoteHost.c_str());
-    feedSip(c, {sip::SipEvent::InviteInd});
+    feed(c, sip::SipInput{sip::SipEvent::InviteInd});
 
     c.routes = router_->route(CallOrigin::Sip, -1, inv.requestUser, inv.fromUser);
     std::erase_if(c.routes, [](const OutboundRoute& r) { return r.voip; });
-    if (c.routes.empty()) return rejectSip(c, 404, q850::Cause::UnallocatedNumber);   // RFC 3398 §7.2.4.1
+    if (c.routes.empty()) return refuseSip(c, 404, q850::Cause::UnallocatedNumber);   // RFC 3398 §7.2.4.1
 
     // RFC 3264 §6: answer the offer now, so the media is ready for early audio.
     std::string err;
@@ -34,10 +33,10 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
     if (!offer) {
         GW_CCAPI("call=%llu no usable SDP offer (%s)", static_cast<unsigned long long>(c.id),
                 inv.sdp.empty() ? "INVITE without SDP" : err.c_str());
-        return rejectSip(c, 488, q850::Cause::BearerCapabilityNotImplemented);
+        return refuseSip(c, 488, q850::Cause::BearerCapabilityNotImplemented);
     }
     auto port = media_.allocate(c.id);
-    if (!port) return rejectSip(c, 503, q850::Cause::ResourceUnavailable);
+    if (!port) return refuseSip(c, 503, q850::Cause::ResourceUnavailable);
     c.localRtpPort = *port;
     sip::LocalMedia local;
     local.addr = media_.localAddress();
@@ -50,7 +49,7 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
     sip::AnswerResult ans = sip::answerOffer(*offer, codecs, local);
     if (!ans.ok) {
         GW_CCAPI("call=%llu SDP offer refused: %s", static_cast<unsigned long long>(c.id), ans.error.c_str());
-        return rejectSip(c, 488, q850::Cause::BearerCapabilityNotImplemented);
+        return refuseSip(c, 488, q850::Cause::BearerCapabilityNotImplemented);
     }
     c.answerSdp = ans.sdp;
     c.remote.addr = ans.media.remoteAddr;
@@ -60,21 +59,20 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
                                                                                           : kernel::Law::Ulaw;
     c.remote.telephoneEventPt = ans.media.tePt;
     media_.setRemote(c.id, c.remote);
-    startIsdnAttempt(c);
+    feed(c, CallInput{CallEvent::Incoming});
 }
 
-void CallManager::rejectSip(Call& c, int status, q850::Cause cause, int retryAfter) {
-    c.cause = cause;
-    sip::SipInput in{sip::SipEvent::RejectReq};
+// The call cannot be placed: the SIP side gets `status` (RFC 3398 §7.2.4.1
+// for the cause when 0).
+void CallManager::refuseSip(Call& c, int status, q850::Cause cause) {
+    CallInput in{CallEvent::Refuse, cause};
     in.status = status;
-    in.cause = q850::value(cause);
-    in.retryAfter = retryAfter;
-    feedSip(c, in);
+    feed(c, in);
 }
 
 // Tries the pots peers in hunt order: a span whose D-channel is down or has
-// no free B-channel is skipped.
-void CallManager::startIsdnAttempt(Call& c) {
+// no free B-channel is skipped. When none can take the call, Refuse.
+void CallManager::startIsdnAttempt(Call& c, std::vector<CallInput>& out) {
     q850::Cause cause = q850::Cause::NoCircuitAvailable;
     while (c.routeIndex < c.routes.size()) {
         const OutboundRoute& r = c.routes[c.routeIndex++];
@@ -107,68 +105,39 @@ void CallManager::startIsdnAttempt(Call& c) {
         in.setup.callingName = c.callingName;
         in.setup.channel = *channel;
         in.setup.exclusive = span.network;   // Q.931 §5.1.2: the user side prefers
-        feedIsdn(c, in);
-        if (c.isdnId) {
-            c.isdnDone = false;
-            GW_CCAPI("call=%llu SETUP to %s on span %d channel %d via dial-peer %d",
-                    static_cast<unsigned long long>(c.id), r.called.c_str(), r.span, *channel, r.peerTag);
-            onChannelKnown(c, *channel);
-            return;
-        }
-        span.pool->release(*channel, c.id);
-        c.channel = 0;
-        c.isdn.reset();
-        cause = q850::Cause::NetworkOutOfOrder;
-        if (r.huntstop) break;
+        feed(c, in);
+        GW_CCAPI("call=%llu SETUP to %s on span %d channel %d via dial-peer %d", static_cast<unsigned long long>(c.id),
+                r.called.c_str(), r.span, *channel, r.peerTag);
+        onChannelKnown(c, *channel);
+        return;
     }
     // Nothing on the PSTN side can take the call now: say when to try again
     // (RFC 3261 §21.5.4), longer for a trunk that is down than for a full one.
     int retryAfter = cause == q850::Cause::NetworkOutOfOrder    ? kRetryAfterTrunkDownS
                      : cause == q850::Cause::NoCircuitAvailable ? kRetryAfterCongestionS
                                                                 : 0;
-    rejectSip(c, sipStatusForCause(cause), cause, retryAfter);
-}
-
-void CallManager::onIsdnProgress(Call& c, bool alerting, bool inband) {
-    if (c.origin != CallOrigin::Sip || c.sipDone) return;
-    sip::SipInput in{sip::SipEvent::RingReq};
-    if (inband) {
-        // In-band tones from the PBX: 183 with SDP so the phone plays them.
-        in.status = 183;
-        in.sdp = c.answerSdp;
-    } else if (alerting) {
-        in.status = 180;
-    } else {
-        return;
-    }
-    feedSip(c, in);
-}
-
-void CallManager::onIsdnAnswered(Call& c) {
-    if (c.origin != CallOrigin::Sip || c.sipDone) return;
-    c.answered = now_();
-    sip::SipInput in{sip::SipEvent::AnswerReq};
-    in.sdp = c.answerSdp;
-    feedSip(c, in);
+    CallInput refuse{CallEvent::Refuse, cause};
+    refuse.retryAfter = retryAfter;
+    out.push_back(refuse);
 }
 
 void CallManager::onAck(sip::SipDialogId id) {
-    if (Call* c = bySip(id)) feedSip(*c, {sip::SipEvent::AckInd});
+    if (Call* c = bySip(id)) feed(*c, sip::SipInput{sip::SipEvent::AckInd});
 }
 
 void CallManager::onBye(sip::SipDialogId id) {
-    if (Call* c = bySip(id)) feedSip(*c, {sip::SipEvent::ByeInd});
+    if (Call* c = bySip(id)) feed(*c, sip::SipInput{sip::SipEvent::ByeInd});
 }
 
 void CallManager::onCancel(sip::SipDialogId id) {
-    if (Call* c = bySip(id)) feedSip(*c, {sip::SipEvent::CancelInd});
+    if (Call* c = bySip(id)) feed(*c, sip::SipInput{sip::SipEvent::CancelInd});
 }
 
 void CallManager::onTerminated(sip::SipDialogId id, int status) {
     if (Call* c = bySip(id)) {
         sip::SipInput in{sip::SipEvent::TerminatedInd};
         in.status = status;
-        feedSip(*c, in);
+        feed(*c, in);
     }
 }
 
@@ -182,7 +151,7 @@ void CallManager::onResponse(sip::SipDialogId id, const sip::Response& rsp) {
     in.reason = rsp.reason;
     in.sdp = rsp.sdp;
     in.cause = q850::value(c->cause != q850::Cause::None ? c->cause : q850::Cause::NormalClearing);
-    feedSip(*c, in);
+    feed(*c, in);
 }
 
 } // namespace gw

@@ -32,6 +32,7 @@ std::vector<CallSummary> CallManager::activeCalls() const {
         s.callingName = c->callingName;
         s.callingTon = c->callingTon;
         s.callingPresentation = c->callingPresentation;
+        s.callState = toString(c->state);
         s.isdnState = c->isdn ? isdn::toString(c->isdn->state()) : "-";
         s.sipState = c->sip ? sip::toString(c->sip->state()) : "-";
         s.span = c->span;
@@ -40,7 +41,7 @@ std::vector<CallSummary> CallManager::activeCalls() const {
         s.seconds = std::chrono::duration<double>(now - c->started).count();
         if (c->answered != Clock::time_point{})
             s.connectedSeconds = std::chrono::duration<double>(now - c->answered).count();
-        s.sipDialog = c->sipDone ? 0 : c->sipId;
+        s.sipDialog = c->sip && c->sip->state() != sip::SipState::Terminated ? c->sipId : 0;
         auto sp = spans_.find(c->span);
         if (c->isdnId && sp != spans_.end() && sp->second.port) s.callRef = sp->second.port->callRef(c->isdnId);
         s.localRtpPort = c->localRtpPort;
@@ -71,7 +72,7 @@ int CallManager::activeOnPeer(int tag) const {
 int CallManager::activeOnSpan(int span) const {
     int n = 0;
     for (const auto& [id, c] : calls_)
-        if (c->span == span && c->isdn && !c->isdnDone) ++n;
+        if (c->span == span && c->isdn && c->isdn->state() != isdn::IsdnState::Null) ++n;
     return n;
 }
 

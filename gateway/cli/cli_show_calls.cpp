@@ -42,11 +42,11 @@ void execShowCallsBrief(ExecCall& c) {
     auto calls = c.rt.calls();
     c.reply.add("Total calls: " + std::to_string(calls.size()));
     c.reply.add(col("ID", 6) + col("ORIGIN", 6) + col("CALLED", 16) + col("CALLING", 16) + col("PEER", 6) +
-                col("SPAN:CH", 7) + col("ISDN-STATE", 22) + col("SIP-STATE", 12) + "DURATION");
+                col("SPAN:CH", 7) + col("STATE", 10) + col("ISDN-STATE", 22) + col("SIP-STATE", 12) + "DURATION");
     for (const auto& s : calls)
         c.reply.add(col(std::to_string(s.id), 6) + col(s.origin, 6) + col(s.called, 16) + col(s.calling, 16) +
                     col(s.peerTag ? std::to_string(s.peerTag) : "-", 6) + col(channelOf(s), 7) +
-                    col(s.isdnState, 22) + col(s.sipState, 12) + hms(s.seconds));
+                    col(s.callState, 10) + col(s.isdnState, 22) + col(s.sipState, 12) + hms(s.seconds));
 }
 
 void execShowCalls(ExecCall& c) {
@@ -58,6 +58,7 @@ void execShowCalls(ExecCall& c) {
         c.reply.add("  Called " + s.called + ", calling " + (s.calling.empty() ? "(none)" : s.calling) + " (" +
                     isdn::typeOfNumberName(s.callingTon) + ", presentation " + isdn::toString(s.callingPresentation) +
                     (s.callingName.empty() ? "" : ", name \"" + s.callingName + "\"") + ")");
+        c.reply.add("  State " + s.callState);
         c.reply.add("  Dial-peer " + (s.peerTag ? std::to_string(s.peerTag) : std::string("none")) +
                     ", target " + (s.target.empty() ? "-" : s.target));
         char cr[16];

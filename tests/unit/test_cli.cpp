@@ -107,6 +107,7 @@ CallSummary liveCall() {
     s.origin = "isdn";
     s.called = "5552000";
     s.calling = "1000";
+    s.callState = "Early";
     s.isdnState = "Active";
     s.sipState = "Confirmed";
     s.span = 0;
@@ -252,6 +253,8 @@ BOOST_AUTO_TEST_CASE(calls_isdn_and_busyout) {
     BOOST_TEST(has(r, "0:31"));
     BOOST_TEST(has(r, "00:01:05"));
     BOOST_TEST(has(s.execute("show call active voice"), "Dial-peer 100"));
+    BOOST_TEST(has(s.execute("show call active voice"), "  State Early"));
+    BOOST_TEST(has(r, " Early "));
     BOOST_TEST(has(s.execute("show sip-ua calls"), "User Agent Client:0"));
     BOOST_TEST(has(s.execute("show isdn status"), "MULTIPLE_FRAME_ESTABLISHED"));
     BOOST_TEST(has(s.execute("show isdn status"), "1 Active Layer 3 Call(s)"));

@@ -1,6 +1,7 @@
 // Every transition table of the call layers: no (state, event) pair twice,
 // every state reachable from the initial one, every state but the final one
 // with a way out.
+#include "gateway/call/call_flow.hpp"
 #include "isdn/isdn_leg.hpp"
 #include "sip/sip_leg.hpp"
 
@@ -44,6 +45,29 @@ BOOST_AUTO_TEST_CASE(sip_leg_table_is_sound) {
     using gw::sip::SipState;
     checkTable(SipLeg::table(), SipState::Idle, SipLeg::allStates(), {SipState::Terminated},
                static_cast<const char* (*)(SipState)>(gw::sip::toString));
+}
+
+BOOST_AUTO_TEST_CASE(call_table_is_sound) {
+    using gw::CallFlow;
+    using gw::CallState;
+    checkTable(CallFlow::table(), CallState::Idle, CallFlow::allStates(), {CallState::Ended},
+               static_cast<const char* (*)(CallState)>(gw::toString));
+}
+
+// A live call always has a row for either leg ending, so that no call can
+// be left waiting for a leg that is already gone.
+BOOST_AUTO_TEST_CASE(every_live_call_state_handles_a_leg_ending) {
+    using gw::CallEvent;
+    using gw::CallFlow;
+    using gw::CallState;
+    for (CallState s : CallFlow::allStates()) {
+        if (s == CallState::Idle || s == CallState::Ended) continue;
+        bool in = CallFlow::table().find(s, CallEvent::InEnded) != nullptr;
+        bool out = CallFlow::table().find(s, CallEvent::OutEnded) != nullptr;
+        // AwaitIn has no outbound leg left, AwaitOut no inbound one.
+        BOOST_TEST((in || s == CallState::AwaitOut), gw::toString(s) << " ignores the inbound leg ending");
+        BOOST_TEST((out || s == CallState::AwaitIn), gw::toString(s) << " ignores the outbound leg ending");
+    }
 }
 
 BOOST_AUTO_TEST_CASE(a_pair_not_in_the_table_changes_nothing) {

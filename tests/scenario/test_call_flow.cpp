@@ -1,0 +1,158 @@
+// The call's own states through whole flows, and the races and failures
+// that move it: RESTART and D-channel loss under a call, hunting between
+// pots dial-peers, a SETUP the port cannot send, an unusable SDP answer.
+#include "fakes.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace gw;
+using namespace gw::test;
+using Lines = std::vector<std::string>;
+
+namespace {
+
+std::string stateOf(const CallManager& calls) {
+    auto all = calls.activeCalls();
+    return all.size() == 1 ? all[0].callState : "calls=" + std::to_string(all.size());
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(call_flow)
+
+BOOST_AUTO_TEST_CASE(states_of_a_call_from_the_pbx_answered_and_cleared_by_the_pbx) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 1));
+    BOOST_TEST(stateOf(h.calls) == "Calling");
+    h.calls.onResponse(500, rsp(180));
+    BOOST_TEST(stateOf(h.calls) == "Early");
+    h.calls.onResponse(500, rsp(200, sdpFor(7078, 8)));
+    BOOST_TEST(stateOf(h.calls) == "Active");
+    h.calls.onConnectAck(1);
+    h.calls.onDisconnect(1, q850::Cause::NormalClearing);
+    BOOST_TEST(stateOf(h.calls) == "Releasing");
+    BOOST_TEST(h.sipPort.sent.back() == "BYE");
+    h.calls.onReleased(1, q850::Cause::NormalClearing);
+    BOOST_TEST(stateOf(h.calls) == "AwaitOut");   // the BYE's 200 is still due
+    BOOST_TEST(h.calls.idleChannels(0) == 30);     // the B-channel is free already
+    h.calls.onTerminated(500, 200);
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.media.releases >= 1);
+}
+
+BOOST_AUTO_TEST_CASE(restart_of_the_channel_under_a_ringing_sip_call_gives_503_cause_41) {
+    Harness h;
+    h.addPots(10);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    h.calls.onAlerting(1000, 31, false);
+    BOOST_TEST(stateOf(h.calls) == "Early");
+    // RESTART from the PBX: the port ends the call reference locally.
+    h.calls.onReleased(1000, q850::Cause::TemporaryFailure);
+    BOOST_TEST(h.sipPort.sent == (Lines{"180", "503"}));   // RFC 3398 §7.2.4.1: 41 -> 503
+    BOOST_TEST(h.sipPort.lastReason == 41);
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.calls.idleChannels(0) == 30);
+}
+
+BOOST_AUTO_TEST_CASE(dchannel_loss_during_setup_clears_the_sip_call_with_the_ports_cause) {
+    Harness h;
+    h.addPots(10);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    h.calls.onProceeding(1000, 31);
+    h.calls.onDchannel(0, false);
+    BOOST_TEST(stateOf(h.calls) == "Calling");   // the port decides, not the call
+    h.calls.onReleased(1000, q850::Cause::DestinationOutOfOrder);
+    BOOST_TEST(h.sipPort.sent == (Lines{"502"}));   // RFC 3398 §7.2.4.1: 27 -> 502
+    BOOST_TEST(h.sipPort.lastReason == 27);
+    BOOST_TEST(h.calls.callCount() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(no_circuit_on_the_first_pots_peer_hunts_to_the_next_with_the_same_media) {
+    Harness h;
+    h.addPots(10);
+    h.addPots(11);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    BOOST_TEST(h.isdnPort.sent == (Lines{"SETUP 5551000 ch=31"}));
+    h.calls.onDisconnect(1000, q850::Cause::NoCircuitAvailable);
+    BOOST_TEST(stateOf(h.calls) == "Hunting");
+    h.calls.onReleased(1000, q850::Cause::NoCircuitAvailable);
+    BOOST_TEST(h.isdnPort.sent == (Lines{"SETUP 5551000 ch=31", "DISCONNECT 34", "SETUP 5551000 ch=31"}));
+    BOOST_TEST(stateOf(h.calls) == "Calling");
+    BOOST_TEST(h.media.releases == 0);             // the RTP side was kept for the next attempt
+    BOOST_TEST(h.sipPort.sent.empty());            // the phone saw nothing of the first attempt
+    h.calls.onConnect(1001, 31);
+    BOOST_TEST(h.sipPort.sent == (Lines{"200 sdp"}));
+    BOOST_TEST(h.calls.activeCalls()[0].peerTag == 11);
+}
+
+BOOST_AUTO_TEST_CASE(busy_on_the_first_pots_peer_does_not_hunt) {
+    Harness h;
+    h.addPots(10);
+    h.addPots(11);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    h.calls.onDisconnect(1000, q850::Cause::UserBusy);
+    BOOST_TEST(h.sipPort.sent == (Lines{"486"}));
+    h.calls.onReleased(1000, q850::Cause::UserBusy);
+    BOOST_TEST(h.isdnPort.sent.size() == 2u);   // SETUP, and the RELEASE side of the clearing
+    BOOST_TEST(h.calls.callCount() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(cancel_while_hunting_ends_the_call_without_another_setup) {
+    Harness h;
+    h.addPots(10);
+    h.addPots(11);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    h.calls.onDisconnect(1000, q850::Cause::SwitchingEquipmentCongestion);
+    BOOST_TEST(stateOf(h.calls) == "Hunting");
+    h.calls.onCancel(1);
+    BOOST_TEST(stateOf(h.calls) == "AwaitOut");
+    h.calls.onReleased(1000, q850::Cause::SwitchingEquipmentCongestion);
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.isdnPort.sent.front() == "SETUP 5551000 ch=31");
+    BOOST_TEST(std::count(h.isdnPort.sent.begin(), h.isdnPort.sent.end(), "SETUP 5551000 ch=31") == 1);
+    BOOST_TEST(h.calls.idleChannels(0) == 30);
+}
+
+BOOST_AUTO_TEST_CASE(a_setup_the_port_cannot_send_is_refused_with_503) {
+    Harness h;
+    h.addPots(10);
+    h.isdnPort.up = false;   // the D-channel went down before the core heard of it
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    BOOST_TEST(h.sipPort.sent == (Lines{"503"}));
+    BOOST_TEST(h.sipPort.lastReason == 38);
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.calls.idleChannels(0) == 30);
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_without_a_common_codec_clears_both_sides_with_cause_88) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    h.calls.onResponse(500, rsp(200, sdpFor(7078, 18)));   // G.729 only: not offered
+    BOOST_TEST(h.isdnPort.sent == (Lines{"CALL PROCEEDING ch=4", "DISCONNECT 88"}));
+    BOOST_TEST(h.sipPort.sent.back() == "BYE");
+    BOOST_TEST(h.sipPort.lastReason == 88);
+    h.calls.onReleased(1, q850::Cause::IncompatibleDestination);
+    h.calls.onTerminated(500, 200);
+    BOOST_TEST(h.calls.callCount() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(operator_clear_of_a_ringing_call_cancels_and_disconnects) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    h.calls.onResponse(500, rsp(180));
+    auto id = h.calls.activeCalls()[0].id;
+    BOOST_TEST(h.calls.clearCall(id, q850::Cause::NormalUnspecified));
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 31");
+    BOOST_TEST(h.sipPort.sent.back() == "CANCEL");
+    BOOST_TEST(stateOf(h.calls) == "Releasing");
+    BOOST_TEST(h.calls.clearCall(id, q850::Cause::NormalUnspecified));   // again: nothing more is sent
+    BOOST_TEST(h.sipPort.sent.size() == 2u);
+    h.calls.onResponse(500, rsp(487));
+    h.calls.onReleased(1, q850::Cause::NormalUnspecified);
+    BOOST_TEST(h.calls.callCount() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
