@@ -92,7 +92,7 @@ $(BUILD)/asan/tests/%.o: tests/%.cpp
 	$(CXX) $(CXXFLAGS) -O1 $(ASANFLAGS) -DBOOST_TEST_DYN_LINK $(DEPFLAGS) -c $< -o $@
 
 unit: $(BUILD)/bin/unit_tests
-	$(BUILD)/bin/unit_tests --report_level=short
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 $(BUILD)/bin/unit_tests --report_level=short
 
 scenario: $(BUILD)/bin/scenario_tests
 	$(BUILD)/bin/scenario_tests --report_level=short

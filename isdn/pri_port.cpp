@@ -1,15 +1,10 @@
-// PriPort over libpri 1.6. libpri runs Q.921 and the Q.931 message-level
-// state machine; this adapter turns its events into IsdnPortListener calls
-// and the core's requests into pri_* calls.
+// PriPort over the PriController. libpri runs Q.921 and the Q.931
+// message-level state machine; this adapter turns its events into
+// IsdnPortListener calls and the core's requests into controller calls.
 #include "isdn/pri_port.hpp"
 
-#include "isdn/pri_clock.hpp"
 #include "isdn/q931_decode.hpp"
 #include "kernel/log.hpp"
-
-extern "C" {
-#include <libpri.h>
-}
 
 #include <atomic>
 #include <cstring>
@@ -28,62 +23,27 @@ std::atomic<IsdnCallId> gNextId{1};
 constexpr std::chrono::milliseconds kRestartAckWait{1500};
 constexpr int kRestartTries = 3;
 
-int priChannel(int encoded) { return encoded < 0 ? 0 : (encoded & 0xff); }
-// A RESTART's channel: 0 for the whole interface (no channel identified).
-int restartChannel(int encoded) {
-    int ch = priChannel(encoded);
-    return ch == 0xff ? 0 : ch;
-}
-
-// Q.931 §4.5.23 progress descriptions that mean in-band tones or
-// announcements may follow: 1 (call is not end-to-end ISDN) and 8 (in-band
-// information now available).
-bool inbandProgress(int progressMask) {
-    return (progressMask & (PRI_PROG_CALL_NOT_E2E_ISDN | PRI_PROG_INBAND_AVAILABLE)) != 0;
-}
-
 // A cause as libpri reports it (-1 or garbage when the message had none).
 q850::Cause causeOf(int priCause) { return q850::fromValueOr(priCause, q850::Cause::NormalUnspecified); }
 
-void priMessage(struct pri*, char* text) noexcept {
+// libpri's own text: its errors and anomalies at warning level, its
+// messages as Q.931 debug output.
+void libpriText(bool error, const char* text) {
     std::size_t n = std::strlen(text);
     while (n && text[n - 1] == '\n') --n;
-    logCat(DebugCat::IsdnQ931, LogLevel::Info, "q931: %.*s", static_cast<int>(n), text);
-}
-
-void priError(struct pri*, char* text) noexcept {
-    std::size_t n = std::strlen(text);
-    while (n && text[n - 1] == '\n') --n;
-    GW_WARN("libpri: %.*s", static_cast<int>(n), text);
-}
-
-int toPriSwitch(conf::SwitchType t) {
-    switch (t) {
-    case conf::SwitchType::PrimaryNi: return PRI_SWITCH_NI2;
-    case conf::SwitchType::Primary5ess: return PRI_SWITCH_LUCENT5E;
-    case conf::SwitchType::PrimaryDms100: return PRI_SWITCH_DMS100;
-    case conf::SwitchType::Primary4ess: return PRI_SWITCH_ATT4ESS;
-    case conf::SwitchType::PrimaryNet5: return PRI_SWITCH_EUROISDN_E1;
-    case conf::SwitchType::PrimaryQsig: return PRI_SWITCH_QSIG;
-    }
-    return PRI_SWITCH_EUROISDN_E1;
+    if (error) GW_WARN("libpri: %.*s", static_cast<int>(n), text);
+    else logCat(DebugCat::IsdnQ931, LogLevel::Info, "q931: %.*s", static_cast<int>(n), text);
 }
 
 } // namespace
 
-const char* PriPort::switchTypeName(conf::SwitchType t) { return pri_switch2str(toPriSwitch(t)); }
+const char* PriPort::switchTypeName(conf::SwitchType t) { return PriController::switchName(t); }
 
 PriPort::PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int spanNo, kernel::Span& span,
                  conf::IsdnSide side, conf::SwitchType switchType)
     : loop_(loop), listener_(listener), span_(spanNo), line_(span), fd_(span.dchannelFd()),
-      law_(span.shape().law), node_(side == conf::IsdnSide::Network ? PRI_NETWORK : PRI_CPE),
-      switchType_(toPriSwitch(switchType)) {
-    static bool hooked = [] {
-        pri_set_message(priMessage);
-        pri_set_error(priError);
-        return true;
-    }();
-    (void)hooked;
+      law_(span.shape().law), side_(side), switchType_(switchType) {
+    PriController::setTextSink(libpriText);
     loop_.watchFd(line_.lineEventFd(), [this] { onLineEvent(); });
     onLineEvent();
 }
@@ -91,8 +51,7 @@ PriPort::PriPort(kernel::EventLoop& loop, IsdnPortListener& listener, int spanNo
 // Layer 2 starts with layer 1. A Q.921 link left retrying SABME through a
 // long alarm re-establishes itself just after the far end comes up, and
 // that re-establishment discards the first SETUP (Q.921 §5.5.3). So each
-// time the line comes back, libpri starts afresh. libpri 1.6 cannot free a
-// control block; the previous one (a few KB) is left behind unused.
+// time the line comes back, libpri starts afresh with a new controller.
 // While the line is down libpri runs on, its frames lost; the D-channel is
 // reported down at once, and the calls end then: with layer 1 gone their
 // B-channels carry nothing either. (A loss of layer 2 alone is libpri's:
@@ -112,7 +71,7 @@ void PriPort::onLineEvent() {
         }
         std::vector<IsdnCallId> gone;
         for (auto& [id, rec] : calls_) {
-            if (rec.call && pri_) pri_destroycall(pri_, rec.call);
+            if (rec.call && pri_) pri_->destroy(rec.call);
             gone.push_back(id);
         }
         calls_.clear();
@@ -143,19 +102,10 @@ void PriPort::startLink() {
     restartGuard_ = 0;
     toRestart_.clear();
     restarting_ = 0;
-    pri_ = pri_new_cb(fd_, node_, switchType_, &PriPort::ioRead, &PriPort::ioWrite, this);
-    if (!pri_) {
-        GW_ERROR("span=%d libpri could not start on the D-channel", span_);
-        return;
-    }
-    pri_connect_ack_enable(pri_, 1);
-    pri_hangup_fix_enable(pri_, 1);   // Q.931 §5.3.2 a) clearing, not the legacy one
-    pri_set_timer(pri_, PRI_TIMER_T309, static_cast<int>(t309_.count()));
-    // The calling party's name travels in the Display IE of SETUP and
-    // CONNECT, both ways (libpri's legacy default drops it on some switch
-    // types, EuroISDN among them).
-    pri_display_options_send(pri_, PRI_DISPLAY_OPTION_NAME_INITIAL);
-    pri_display_options_receive(pri_, PRI_DISPLAY_OPTION_NAME_INITIAL);
+    pri_ = std::make_unique<PriController>(
+        line_, side_, switchType_, [this](const PriEvent& e) { dispatch(e); },
+        [this](bool tx, const std::uint8_t* f, std::size_t n) { onFrame(tx, f, n); });
+    pri_->setT309(t309_);
     setDebug(debug_);
     reschedule();
 }
@@ -165,41 +115,23 @@ PriPort::~PriPort() {
     if (restartGuard_) loop_.cancelTimer(restartGuard_);
     loop_.unwatchFd(fd_);
     loop_.unwatchFd(line_.lineEventFd());
-    if (pri_) {
+    if (pri_)
         for (auto& [id, rec] : calls_)
-            if (rec.call) pri_destroycall(pri_, rec.call);
-        // libpri 1.6 has no public destructor for a control block; it lives
-        // as long as the span, which is the life of the process. Its I/O
-        // callbacks find no port from now on.
-        pri_set_userdata(pri_, nullptr);
-    }
-}
-
-// libpri's D-channel I/O goes through the span, which checks and fills the
-// FCS as an HDLC controller does.
-int PriPort::ioRead(struct pri* ctrl, void* buf, int len) noexcept {
-    auto* self = static_cast<PriPort*>(pri_get_userdata(ctrl));
-    if (!self || len <= 0) return 0;
-    const long n = self->line_.readDchannel(static_cast<std::uint8_t*>(buf), static_cast<std::size_t>(len));
-    if (n < 0) self->lineGone_ = true;
-    return n > 0 ? static_cast<int>(n) : 0;
-}
-
-int PriPort::ioWrite(struct pri* ctrl, void* buf, int len) noexcept {
-    auto* self = static_cast<PriPort*>(pri_get_userdata(ctrl));
-    if (!self || len <= 0) return 0;
-    if (self->settingUp_ && len > static_cast<int>(kernel::kFcsBytes)) {
-        // libpri has no accessor for the call reference it gave a call (its
-        // pri_get_crv() is GR-303's): take it from the SETUP on its way out.
-        auto msg = decodeQ931Frame(static_cast<const std::uint8_t*>(buf), static_cast<std::size_t>(len) - kernel::kFcsBytes);
-        if (msg && msg->type == kQ931Setup) self->setupCallRef_ = msg->callRef;
-    }
-    return self->line_.writeDchannel(static_cast<std::uint8_t*>(buf), static_cast<std::size_t>(len)) ? len : 0;
+            if (rec.call) pri_->destroy(rec.call);
 }
 
 void PriPort::setDebug(bool on) {
     debug_ = on;
-    if (pri_) pri_set_debug(pri_, on ? (PRI_DEBUG_Q931_DUMP | PRI_DEBUG_Q931_ANOMALY) : 0);
+    if (pri_) pri_->setLibpriDebug(on ? PriController::LibpriDebug::Anomalies : PriController::LibpriDebug::Off);
+}
+
+// `debug isdn q931`: every Q.931 message each way, decoded.
+void PriPort::onFrame(bool tx, const std::uint8_t* frame, std::size_t n) {
+    if (!debug_) return;
+    auto msg = decodeQ931Frame(frame, n);
+    if (!msg) return;
+    const std::string text = describeQ931(*msg);
+    logCat(DebugCat::IsdnQ931, LogLevel::Info, "span=%d %s %s", span_, tx ? "TX ->" : "RX <-", text.c_str());
 }
 
 void PriPort::onReadable() {
@@ -209,11 +141,10 @@ void PriPort::onReadable() {
         }
         return;
     }
-    if (pri_event* e = pri_check_event(pri_)) dispatch(e);
-    if (lineGone_) {
+    pri_->readFrames();
+    if (pri_->takeLineGone()) {
         // The far end hung up its half; the span puts the line down and a
         // line event follows. Until then the fd would only report EOF.
-        lineGone_ = false;
         loop_.unwatchFd(fd_);
         dWatched_ = false;
     }
@@ -223,22 +154,20 @@ void PriPort::onReadable() {
 // Keeps one loop timer on libpri's next deadline. Most events leave that
 // deadline where it was, so the timer is only moved when it changes.
 void PriPort::reschedule() {
-    struct timeval* next = pri_ ? pri_schedule_next(pri_) : nullptr;
+    const struct timeval* next = pri_ ? pri_->nextDeadline() : nullptr;
     if (timer_ && next && next->tv_sec == timerDue_.tv_sec && next->tv_usec == timerDue_.tv_usec) return;
     if (timer_) loop_.cancelTimer(timer_);
     timer_ = 0;
     if (!next) return;
     timerDue_ = *next;
-    struct timeval now;
-    gettimeofday(&now, nullptr);
-    timer_ = loop_.startTimer(msUntil(*next, now), [this] {
+    timer_ = loop_.startTimer(pri_->untilNextTimer().value_or(std::chrono::milliseconds(0)), [this] {
         timer_ = 0;
-        if (pri_event* e = pri_schedule_run(pri_)) dispatch(e);
+        pri_->runTimers();
         reschedule();
     });
 }
 
-IsdnCallId PriPort::idFor(q931_call* call) const {
+IsdnCallId PriPort::idFor(PriCall call) const {
     for (const auto& [id, rec] : calls_)
         if (rec.call == call) return id;
     return 0;
@@ -254,15 +183,15 @@ int PriPort::callRef(IsdnCallId id) const {
     return it == calls_.end() ? 0 : it->second.callRef;
 }
 
-void PriPort::dispatch(void* raw) {
-    auto* e = static_cast<pri_event*>(raw);
-    switch (e->e) {
-    case PRI_EVENT_DCHAN_UP:
+void PriPort::dispatch(const PriEvent& e) {
+    using K = PriEvent::Kind;
+    switch (e.kind) {
+    case K::DchanUp:
         up_ = true;
         if (restartOnUp_) startRestarts();
         else listener_.onDchannel(span_, true);
         break;
-    case PRI_EVENT_DCHAN_DOWN:
+    case K::DchanDown:
         toRestart_.clear();
         restarting_ = 0;
         if (restartGuard_) loop_.cancelTimer(restartGuard_);
@@ -271,121 +200,82 @@ void PriPort::dispatch(void* raw) {
         up_ = false;
         listener_.onDchannel(span_, false);
         break;
-    case PRI_EVENT_RING: onRing(e); break;
-    case PRI_EVENT_PROCEEDING:
-        markProgressed(e->proceeding.call);
-        noteChannel(e->proceeding.call, priChannel(e->proceeding.channel));
-        if (IsdnCallId id = idFor(e->proceeding.call))
-            listener_.onProceeding(id, priChannel(e->proceeding.channel));
+    case K::Ring: onRing(e); break;
+    case K::Proceeding:
+        noteChannel(e.call, e.channel);
+        if (IsdnCallId id = idFor(e.call)) listener_.onProceeding(id, e.channel);
         break;
-    case PRI_EVENT_RINGING:
-        markProgressed(e->ringing.call);
-        noteChannel(e->ringing.call, priChannel(e->ringing.channel));
-        if (IsdnCallId id = idFor(e->ringing.call))
-            listener_.onAlerting(id, priChannel(e->ringing.channel), inbandProgress(e->ringing.progressmask));
+    case K::Ringing:
+        noteChannel(e.call, e.channel);
+        if (IsdnCallId id = idFor(e.call)) listener_.onAlerting(id, e.channel, e.inband);
         break;
-    case PRI_EVENT_PROGRESS:
-        markProgressed(e->proceeding.call);
-        noteChannel(e->proceeding.call, priChannel(e->proceeding.channel));
-        if (IsdnCallId id = idFor(e->proceeding.call))
-            listener_.onProgress(id, priChannel(e->proceeding.channel), inbandProgress(e->proceeding.progressmask));
+    case K::Progress:
+        noteChannel(e.call, e.channel);
+        if (IsdnCallId id = idFor(e.call)) listener_.onProgress(id, e.channel, e.inband);
         break;
-    case PRI_EVENT_ANSWER:
-        markProgressed(e->answer.call);
-        noteChannel(e->answer.call, priChannel(e->answer.channel));
+    case K::Answer:
+        noteChannel(e.call, e.channel);
         // Q.931 §5.1.8: the user side acknowledges CONNECT (manual mode is on
         // so that a received CONNECT ACKNOWLEDGE is reported to us).
-        pri_connect_ack(pri_, e->answer.call, e->answer.channel);
-        if (IsdnCallId id = idFor(e->answer.call)) listener_.onConnect(id, priChannel(e->answer.channel));
+        pri_->connectAck(e.call, e.channel);
+        if (IsdnCallId id = idFor(e.call)) listener_.onConnect(id, e.channel);
         break;
-    case PRI_EVENT_CONNECT_ACK:
-        if (IsdnCallId id = idFor(e->connect_ack.call)) listener_.onConnectAck(id);
+    case K::ConnectAck:
+        if (IsdnCallId id = idFor(e.call)) listener_.onConnectAck(id);
         break;
-    case PRI_EVENT_HANGUP_REQ:
-        if (IsdnCallId id = idFor(e->hangup.call)) listener_.onDisconnect(id, causeOf(e->hangup.cause));
-        else pri_hangup(pri_, e->hangup.call, e->hangup.cause);
+    case K::HangupReq:
+        if (IsdnCallId id = idFor(e.call)) listener_.onDisconnect(id, causeOf(e.cause));
+        else pri_->hangup(e.call, e.cause);
         break;
-    case PRI_EVENT_HANGUP: onHangup(e, false); break;
-    case PRI_EVENT_HANGUP_ACK: onHangup(e, true); break;
-    case PRI_EVENT_RESTART: onRestart(restartChannel(e->restart.channel)); break;
-    case PRI_EVENT_RESTART_ACK:
-        if (restarting_ && priChannel(e->restartack.channel) == restarting_) restartNext();
+    case K::Hangup: onHangup(e, false); break;
+    case K::HangupAck: onHangup(e, true); break;
+    case K::Restart: onRestart(e.channel); break;
+    case K::RestartAck:
+        if (restarting_ && e.channel == restarting_) restartNext();
         break;
     default:
-        GW_DEBUG("span=%d libpri event %s ignored", span_, pri_event2str(e->e));
+        GW_DEBUG("span=%d libpri event %s ignored", span_, e.name);
         break;
     }
 }
 
-void PriPort::onRing(void* raw) {
-    auto* e = static_cast<pri_event*>(raw);
+void PriPort::onRing(const PriEvent& e) {
     IsdnCallId id = gNextId++;
-    calls_[id] = CallRec{e->ring.call, false, e->ring.cref, false, priChannel(e->ring.channel)};
+    calls_[id] = CallRec{e.call, e.setup.callRef, e.channel};
     // The far end chose this channel, so it is idle at both ends: no
     // RESTART for it, nor another try of one still unacknowledged (that
     // would clear this call).
-    std::erase(toRestart_, priChannel(e->ring.channel));
-    if (restarting_ && restarting_ == priChannel(e->ring.channel)) restartNext();
-    SetupInfo info;
-    info.called = e->ring.callednum;
-    info.calling = e->ring.callingnum;
-    info.callingName = e->ring.callingname;
-    // libpri keeps octet 3 (type of number << 4 | numbering plan) and octet
-    // 3a (presentation << 5 | screening) of Q.931 §4.5.10 as coded.
-    info.callingTon = typeOfNumberOf(e->ring.callingplan);
-    info.callingPlan = numberingPlanOf(e->ring.callingplan);
-    info.callingPresentation = presentationOf(e->ring.callingpres);
-    info.callingScreening = e->ring.callingpres & 0x03;
-    info.calledTon = typeOfNumberOf(e->ring.calledplan);
-    info.calledPlan = numberingPlanOf(e->ring.calledplan);
-    info.channel = priChannel(e->ring.channel);
-    info.exclusive = !e->ring.flexible;
-    info.complete = e->ring.complete;
-    info.callRef = e->ring.cref;
-    listener_.onSetup(span_, id, info);
+    std::erase(toRestart_, e.channel);
+    if (restarting_ && restarting_ == e.channel) restartNext();
+    listener_.onSetup(span_, id, e.setup);
 }
 
 // libpri: after PRI_EVENT_HANGUP the upper layer calls pri_hangup() so the
 // call is freed; after PRI_EVENT_HANGUP_ACK libpri has already freed it.
-void PriPort::onHangup(void* raw, bool ack) {
-    auto* e = static_cast<pri_event*>(raw);
-    IsdnCallId id = idFor(e->hangup.call);
-    if (!ack) pri_hangup(pri_, e->hangup.call, e->hangup.cause);
+void PriPort::onHangup(const PriEvent& e, bool ack) {
+    IsdnCallId id = idFor(e.call);
+    if (!ack) pri_->hangup(e.call, e.cause);
     if (!id) return;
     calls_.erase(id);
-    listener_.onReleased(id, causeOf(e->hangup.cause));
+    listener_.onReleased(id, causeOf(e.cause));
 }
 
 IsdnCallId PriPort::setup(const SetupInfo& s) {
     if (!pri_ || !up_) return 0;
-    q931_call* call = pri_new_call(pri_);
+    PriCall call = pri_->newCall();
     if (!call) return 0;
-    struct pri_sr* sr = pri_sr_new();
-    pri_sr_set_channel(sr, s.channel, s.exclusive ? 1 : 0, 0);
-    pri_sr_set_bearer(sr, PRI_TRANS_CAP_SPEECH,
-                      law_ == kernel::Law::Alaw ? PRI_LAYER_1_ALAW : PRI_LAYER_1_ULAW);
-    std::string called = s.called, calling = s.calling, name = s.callingName;
-    pri_sr_set_called(sr, called.data(), (s.calledTon & 0x07) << 4 | (s.calledPlan & 0x0F), 1);
-    const int pres = calling.empty() ? PRES_NUMBER_NOT_AVAILABLE
-                                     : static_cast<int>(s.callingPresentation) << 5 | (s.callingScreening & 0x03);
-    pri_sr_set_caller(sr, calling.empty() ? nullptr : calling.data(), name.empty() ? nullptr : name.data(),
-                      (s.callingTon & 0x07) << 4 | (s.callingPlan & 0x0F), pres);
-    settingUp_ = true;
-    setupCallRef_ = 0;
-    int res = pri_setup(pri_, call, sr);
-    settingUp_ = false;
-    pri_sr_free(sr);
-    if (res) {
-        pri_destroycall(pri_, call);
+    auto callRef = pri_->setup(call, s, law_);
+    if (!callRef) {
+        pri_->destroy(call);
         return 0;
     }
     IsdnCallId id = gNextId++;
-    calls_[id] = CallRec{call, false, setupCallRef_, false, s.channel};
+    calls_[id] = CallRec{call, *callRef, s.channel};
     reschedule();
     return id;
 }
 
-void PriPort::noteChannel(q931_call* call, int channel) {
+void PriPort::noteChannel(PriCall call, int channel) {
     if (CallRec* r = rec(idFor(call)); r && channel > 0) r->channel = channel;
 }
 
@@ -400,7 +290,7 @@ void PriPort::onRestart(int channel) {
             ++it;
             continue;
         }
-        if (it->second.call) pri_destroycall(pri_, it->second.call);
+        if (it->second.call) pri_->destroy(it->second.call);
         gone.push_back(it->first);
         it = calls_.erase(it);
     }
@@ -435,7 +325,7 @@ void PriPort::restartNext() {
     while (!toRestart_.empty() && !restarting_) {
         int ch = toRestart_.front();
         toRestart_.erase(toRestart_.begin());
-        if (pri_reset(pri_, ch) == 0) restarting_ = ch;
+        if (pri_->restart(ch)) restarting_ = ch;
         else GW_WARN("span=%d libpri could not send RESTART for B-channel %d", span_, ch);
     }
     if (!restarting_) return finishRestarts();
@@ -449,7 +339,7 @@ void PriPort::armRestartGuard() {
         restartGuard_ = 0;
         if (restartTry_ < kRestartTries) {
             ++restartTry_;
-            pri_reset(pri_, restarting_);
+            pri_->restart(restarting_);
             armRestartGuard();
             reschedule();
             return;
@@ -475,60 +365,46 @@ void PriPort::finishRestarts() {
     if (up_) listener_.onDchannel(span_, true);
 }
 
-void PriPort::markProgressed(q931_call* call) {
-    if (CallRec* r = rec(idFor(call))) r->progressed = true;
-}
-
 void PriPort::proceeding(IsdnCallId id, int channel) {
     if (CallRec* r = rec(id)) {
-        r->progressed = true;
         if (channel > 0) r->channel = channel;
-        pri_proceeding(pri_, r->call, channel, 0);
+        pri_->proceeding(r->call, channel);
     }
     reschedule();
 }
 
 void PriPort::alerting(IsdnCallId id, int channel, bool inband) {
     if (CallRec* r = rec(id)) {
-        r->progressed = true;
         if (channel > 0) r->channel = channel;
-        pri_acknowledge(pri_, r->call, channel, inband ? 1 : 0);
+        pri_->alerting(r->call, channel, inband);
     }
     reschedule();
 }
 
 void PriPort::progress(IsdnCallId id, int channel, bool inband) {
     if (CallRec* r = rec(id)) {
-        r->progressed = true;
         if (channel > 0) r->channel = channel;
-        pri_progress(pri_, r->call, channel, inband ? 1 : 0);
+        pri_->progress(r->call, channel, inband);
     }
     reschedule();
 }
 
 void PriPort::connect(IsdnCallId id, int channel) {
     if (CallRec* r = rec(id)) {
-        r->progressed = true;
         if (channel > 0) r->channel = channel;
-        pri_answer(pri_, r->call, channel, 0);
+        pri_->answer(r->call, channel);
     }
     reschedule();
 }
 
+// Q.931 §5.3.2 a): before any answer to the SETUP, some causes clear with
+// RELEASE COMPLETE and libpri frees the call at once, with no event to
+// follow; the release is then reported from the loop, not from inside this
+// call.
 void PriPort::disconnect(IsdnCallId id, q850::Cause cause) {
     CallRec* r = rec(id);
     if (!r) return;
-    r->hungUp = true;
-    // Q.931 §5.3.2 a): before any answer to the SETUP, these causes clear
-    // with RELEASE COMPLETE and libpri frees the call at once, with no event
-    // to follow; report the release from the loop, not from inside this call.
-    using q850::Cause;
-    bool immediate = !r->progressed &&
-                     (cause == Cause::UnallocatedNumber || cause == Cause::NoCircuitAvailable ||
-                      cause == Cause::RequestedChannelNotAvailable || cause == Cause::ChannelDoesNotExist ||
-                      cause == Cause::IncompatibleDestination || cause == Cause::InvalidCallReference);
-    pri_hangup(pri_, r->call, q850::value(cause));
-    if (immediate) {
+    if (pri_->hangup(r->call, q850::value(cause)) != PriController::Hangup::Pending) {
         calls_.erase(id);
         loop_.startTimer(std::chrono::milliseconds(0), [this, id, cause] { listener_.onReleased(id, cause); });
     }

@@ -1,11 +1,11 @@
-// PriPort: the IsdnPort of one span over libpri. libpri reads and writes the
-// span's D-channel through I/O callbacks (frames with two FCS bytes, as from
-// DAHDI); the D-channel fd, the span's line events and libpri's timers run
-// in the signalling loop.
+// PriPort: the IsdnPort of one span over libpri, through the PriController
+// that pbxsim uses too. The D-channel fd, the span's line events and
+// libpri's timers run in the signalling loop.
 #pragma once
 
 #include "conf/config.hpp"
 #include "isdn/isdn_port.hpp"
+#include "isdn/pri_controller.hpp"
 #include "kernel/event_loop.hpp"
 #include "kernel/span.hpp"
 
@@ -15,9 +15,6 @@
 #include <map>
 #include <memory>
 #include <vector>
-
-struct pri;
-struct q931_call;
 
 namespace gw::isdn {
 
@@ -49,35 +46,32 @@ public:
     // time layer 2 is started.
     void setT309(std::chrono::milliseconds t) { t309_ = t; }
     static constexpr std::chrono::milliseconds kDefaultT309{90000};   // Q.931 Table 9-1
-    // Q.931 message tracing into the log (`debug isdn q931`).
+    // Q.931 message tracing into the log (`debug isdn q931`): each message
+    // each way, decoded with its information elements.
     void setDebug(bool on);
     static const char* switchTypeName(conf::SwitchType t);
 
 private:
     struct CallRec {
-        q931_call* call = nullptr;
-        bool hungUp = false;
+        PriCall call = nullptr;
         int callRef = 0;
-        bool progressed = false;   // left Call Initiated / Call Present
         int channel = 0;           // B-channel, 0 = not known yet
     };
     void onReadable();
     void onLineEvent();
     void startLink();
-    static int ioRead(struct pri* ctrl, void* buf, int len) noexcept;
-    static int ioWrite(struct pri* ctrl, void* buf, int len) noexcept;
     void reschedule();
-    void dispatch(void* ev);
-    void onRing(void* ev);
-    void onHangup(void* ev, bool ack);
+    void dispatch(const PriEvent& e);
+    void onFrame(bool tx, const std::uint8_t* frame, std::size_t n);
+    void onRing(const PriEvent& e);
+    void onHangup(const PriEvent& e, bool ack);
     void onRestart(int channel);
     void startRestarts();
     void restartNext();
     void finishRestarts();
     void armRestartGuard();
-    void noteChannel(q931_call* call, int channel);
-    IsdnCallId idFor(q931_call* call) const;
-    void markProgressed(q931_call* call);
+    void noteChannel(PriCall call, int channel);
+    IsdnCallId idFor(PriCall call) const;
     CallRec* rec(IsdnCallId id);
 
     kernel::EventLoop& loop_;
@@ -86,18 +80,15 @@ private:
     kernel::Span& line_;
     int fd_;                 // line_'s D-channel fd, watched while dWatched_
     bool dWatched_ = false;
-    bool lineGone_ = false;  // ioRead saw the far end hang up the D-channel
     kernel::Law law_;
-    struct pri* pri_ = nullptr;
-    int node_;
-    int switchType_;
+    std::unique_ptr<PriController> pri_;
+    conf::IsdnSide side_;
+    conf::SwitchType switchType_;
     bool debug_ = false;
     bool up_ = false;
     kernel::TimerId timer_ = 0;
     struct timeval timerDue_ {};   // libpri deadline the timer is set for
     std::map<IsdnCallId, CallRec> calls_;
-    bool settingUp_ = false;       // inside pri_setup(): ioWrite looks for the SETUP
-    int setupCallRef_ = 0;         // the call reference that SETUP carried
     bool restartOnUp_ = true;
     std::chrono::milliseconds t309_ = kDefaultT309;
     std::vector<int> toRestart_;   // B-channels still to restart, in order

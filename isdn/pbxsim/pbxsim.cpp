@@ -48,9 +48,10 @@ Pbxsim::~Pbxsim() = default;
 // already count the link as up, and that re-establishment would discard a
 // SETUP sent in between (Q.921 §5.5.3).
 void Pbxsim::startPri() {
-    pri_ = std::make_unique<PriSim>(
+    pri_ = std::make_unique<PriController>(
         span_, options_.side, options_.switchType, [this](const PriEvent& e) { onEvent(e); },
         [this](bool tx, const std::uint8_t* f, std::size_t n) { onFrame(tx, f, n); });
+    if (options_.verbose) pri_->setLibpriDebug(PriController::LibpriDebug::Full);
 }
 
 // Layer 2 is up on both sides once the far end has had our UA to its SABME,
@@ -72,8 +73,8 @@ void Pbxsim::log(const std::string& text) const {
 }
 
 int Pbxsim::run(int signalFd) {
-    log(std::string(options_.side == PriSide::Network ? "network" : "user") + " side, " +
-        PriSim::switchName(options_.switchType) + ", " + span_.describe() +
+    log(std::string(options_.side == conf::IsdnSide::Network ? "network" : "user") + " side, " +
+        PriController::switchName(options_.switchType) + ", " + span_.describe() +
         (options_.listen ? " (device end)" : ""));
     while (!checkDone(Clock::now())) {
         pollOnce(signalFd);
@@ -265,11 +266,12 @@ void Pbxsim::onFrame(bool tx, const std::uint8_t* frame, std::size_t n) {
     }
     if (tx && msg->type == kQ931Setup && settingUp_ != nullptr) settingUp_->key = key;
     if (SimCall* call = find(key)) {
-        call->report.messages.push_back({seconds(now - call->start), tx, msg->name});
+        call->report.messages.push_back({seconds(now - call->start), tx, msg->name, tx ? std::vector<Q931Ie>{} : msg->ies});
     } else if (!tx && msg->type == kQ931Setup) {
-        pendingSetup_ = PendingSetup{key, now, {{0.0, false, msg->name}}};
+        pendingSetup_ = PendingSetup{key, now, {{0.0, false, msg->name, msg->ies}}};
     } else if (pendingSetup_ && pendingSetup_->key == key) {
-        pendingSetup_->messages.push_back({seconds(now - pendingSetup_->at), tx, msg->name});
+        pendingSetup_->messages.push_back(
+            {seconds(now - pendingSetup_->at), tx, msg->name, tx ? std::vector<Q931Ie>{} : msg->ies});
     }
 }
 

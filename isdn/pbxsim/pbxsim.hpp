@@ -1,12 +1,12 @@
 // Pbxsim: the PBX emulator engine. One poll() loop over the span's D fd (read
-// by libpri through PriSim), the open B-channels and a signalfd; each call is
+// by libpri through PriController), the open B-channels and a signalfd; each call is
 // a SimCall whose Q.931 messages are traced from the D-channel frames.
 #pragma once
 
 #include "isdn/pbxsim/pbxsim_media.hpp"
 #include "isdn/pbxsim/pbxsim_options.hpp"
 #include "isdn/pbxsim/pbxsim_report.hpp"
-#include "isdn/pbxsim/pri_sim.hpp"
+#include "isdn/pri_controller.hpp"
 #include "kernel/span.hpp"
 
 #include <chrono>
@@ -96,7 +96,7 @@ private:
     const PbxsimOptions& options_;
     kernel::Span& span_;
     std::FILE* out_;
-    std::unique_ptr<PriSim> pri_;
+    std::unique_ptr<PriController> pri_;
     Clock::time_point started_;
     std::optional<Clock::time_point> deadline_;   // global bound
     std::optional<Clock::time_point> idleSince_;  // no call in progress since

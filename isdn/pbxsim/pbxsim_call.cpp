@@ -115,17 +115,16 @@ void Pbxsim::placeCall(Clock::time_point now) {
     call.pri = pri_->newCall();
     if (call.pri == nullptr) return finish(call, "libpri could not allocate a call");
 
-    PriSetup setup;
+    SetupInfo setup;
     setup.called = options_.to;
     setup.calling = options_.from;
     setup.callingName = options_.fromName;
     setup.callingTon = options_.fromTon;
-    setup.restricted = options_.restricted;
+    setup.callingPresentation = options_.restricted ? Presentation::Restricted : Presentation::Allowed;
     setup.channel = channel;
-    setup.exclusive = options_.side == PriSide::Network;   // the user side only prefers
-    setup.law = span_.shape().law;
+    setup.exclusive = options_.side == conf::IsdnSide::Network;   // the user side only prefers
     settingUp_ = &call;
-    const bool sent = pri_->setup(call.pri, setup);
+    const bool sent = pri_->setup(call.pri, setup, span_.shape().law).has_value();
     settingUp_ = nullptr;
     if (!sent) {
         pri_->destroy(call.pri);
@@ -142,11 +141,11 @@ void Pbxsim::onRing(const PriEvent& e) {
     SimCall& call = *calls_.back();
     call.pri = e.call;
     call.report.outgoing = false;
-    call.report.called = e.called;
-    call.report.calling = e.calling;
-    call.report.callingName = e.callingName;
-    call.report.callingType = typeOfNumberName(typeOfNumberOf(e.callingPlan));
-    call.report.callingPresentation = toString(presentationOf(e.callingPres));
+    call.report.called = e.setup.called;
+    call.report.calling = e.setup.calling;
+    call.report.callingName = e.setup.callingName;
+    call.report.callingType = typeOfNumberName(e.setup.callingTon);
+    call.report.callingPresentation = toString(e.setup.callingPresentation);
     call.start = now;
     if (pendingSetup_) {
         call.key = pendingSetup_->key;
@@ -165,7 +164,7 @@ void Pbxsim::onRing(const PriEvent& e) {
     int channel = e.channel;
     const auto& bearers = span_.shape().bearers;
     const bool valid = std::find(bearers.begin(), bearers.end(), channel) != bearers.end();
-    if (!valid || channelBusy(channel)) channel = (e.exclusive && channel > 0) ? -1 : huntChannel(-1);
+    if (!valid || channelBusy(channel)) channel = (e.setup.exclusive && channel > 0) ? -1 : huntChannel(-1);
     if (channel < 0) {
         // Q.931 §5.2.3.1: no acceptable channel, RELEASE COMPLETE with cause 44;
         // libpri frees the call as it sends it.
@@ -176,12 +175,12 @@ void Pbxsim::onRing(const PriEvent& e) {
         return finish(call, "the requested B-channel is not available");
     }
     call.report.channel = channel;
-    log(callName(call.report.index) + ": SETUP from " + (e.calling.empty() ? "?" : e.calling) + " to " +
-        e.called + " on B" + std::to_string(channel));
+    log(callName(call.report.index) + ": SETUP from " + (e.setup.calling.empty() ? "?" : e.setup.calling) + " to " +
+        e.setup.called + " on B" + std::to_string(channel));
     pri_->proceeding(call.pri, channel);
     if (!wanted) return clearCall(call, q850::value(Cause::UserBusy), "not taking calls now");
-    if (options_.progress) pri_->progressInband(call.pri, channel);
-    pri_->alerting(call.pri, channel);
+    if (options_.progress) pri_->progress(call.pri, channel, true);
+    pri_->alerting(call.pri, channel, false);
     call.actAt = now + after(options_.ring);
 }
 
@@ -372,7 +371,7 @@ std::string Pbxsim::classify(const SimCall& call) const {
 int Pbxsim::huntChannel(int wanted) const {
     if (wanted > 0 && !channelBusy(wanted)) return wanted;
     const auto& bearers = span_.shape().bearers;
-    if (options_.side == PriSide::Network) {
+    if (options_.side == conf::IsdnSide::Network) {
         for (int ch : bearers) {
             if (!channelBusy(ch)) return ch;
         }

@@ -29,7 +29,6 @@ int main(int argc, char** argv) {
     case isdn::ParseOutcome::Run:
         break;
     }
-    isdn::PriSim::setVerbose(options.verbose);
 
     // Block the stop signals before the span starts its relay thread, so
     // they reach only the signalfd.

@@ -64,10 +64,11 @@ bool parseInt(const std::string& name, const std::string& text, int lo, int hi, 
 }
 
 bool parseSwitch(const std::string& name, PbxsimOptions& o, std::string& error) {
-    static const std::map<std::string, PriSwitch> names = {
-        {"national", PriSwitch::Ni2}, {"ni2", PriSwitch::Ni2},           {"5ess", PriSwitch::Lucent5e},
-        {"dms100", PriSwitch::Dms100}, {"4ess", PriSwitch::Att4ess},    {"euroisdn", PriSwitch::EuroIsdn},
-        {"net5", PriSwitch::EuroIsdn}, {"qsig", PriSwitch::Qsig}};
+    using S = conf::SwitchType;
+    static const std::map<std::string, S> names = {
+        {"national", S::PrimaryNi},    {"ni2", S::PrimaryNi},          {"5ess", S::Primary5ess},
+        {"dms100", S::PrimaryDms100},  {"4ess", S::Primary4ess},       {"euroisdn", S::PrimaryNet5},
+        {"net5", S::PrimaryNet5},      {"qsig", S::PrimaryQsig}};
     const auto it = names.find(name);
     if (it == names.end()) {
         error = "unknown --switchtype '" + name + "' (national, ni2, 5ess, dms100, 4ess, euroisdn, net5, qsig)";
@@ -109,7 +110,7 @@ bool applyGlobal(const std::string& name, const std::string& value, PbxsimOption
             error = "--side takes net or cpe, not '" + value + "'";
             return false;
         }
-        o.side = value == "net" ? PriSide::Network : PriSide::Cpe;
+        o.side = value == "net" ? conf::IsdnSide::Network : conf::IsdnSide::User;
     } else if (name == "--switchtype") {
         return parseSwitch(value, o, error);
     } else if (name == "--type") {

@@ -3,7 +3,7 @@
 // validation only, so every usage error has one clear sentence.
 #pragma once
 
-#include "isdn/pbxsim/pri_sim.hpp"
+#include "conf/config.hpp"
 #include "kernel/span.hpp"
 
 #include <optional>
@@ -23,8 +23,8 @@ struct PbxsimOptions {
 
     // Global.
     std::string span;
-    PriSide side = PriSide::Network;
-    PriSwitch switchType = PriSwitch::EuroIsdn;
+    conf::IsdnSide side = conf::IsdnSide::Network;
+    conf::SwitchType switchType = conf::SwitchType::PrimaryNet5;
     std::string switchName = "euroisdn";
     kernel::SpanType type = kernel::SpanType::E1;
     bool listen = false;                   // be the Device end of the span

@@ -41,7 +41,20 @@ std::string messagesJson(const std::vector<TracedMessage>& messages, std::option
         if (i != 0) out += ",";
         out += "{\"t\":" + fixed(m.t, 3);
         if (startEpochUs) out += ",\"epoch_us\":" + std::to_string(*startEpochUs + std::llround(m.t * 1e6));
-        out += ",\"dir\":\"" + std::string(m.tx ? "tx" : "rx") + "\",\"msg\":" + quoted(m.name) + "}";
+        out += ",\"dir\":\"" + std::string(m.tx ? "tx" : "rx") + "\",\"msg\":" + quoted(m.name);
+        if (!m.ies.empty()) {
+            out += ",\"ies\":[";
+            for (std::size_t k = 0; k < m.ies.size(); ++k) {
+                const Q931Ie& ie = m.ies[k];
+                if (k != 0) out += ",";
+                out += "{\"ie\":" + quoted(ie.name) + ",\"codeset\":" + std::to_string(ie.codeset) +
+                       ",\"id\":" + std::to_string(ie.id) + ",\"hex\":" + quoted(hexOf(ie.body));
+                if (!ie.value.empty()) out += ",\"value\":" + quoted(ie.value);
+                out += "}";
+            }
+            out += "]";
+        }
+        out += "}";
     }
     return out + "]";
 }

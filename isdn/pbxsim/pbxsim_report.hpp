@@ -4,6 +4,7 @@
 #pragma once
 
 #include "isdn/pbxsim/pbxsim_options.hpp"
+#include "isdn/q931_decode.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -16,6 +17,7 @@ struct TracedMessage {
     double t;            // seconds since the call started
     bool tx;
     std::string name;    // "SETUP"
+    std::vector<Q931Ie> ies;   // received messages: every information element
 };
 
 struct HeardAudio {

@@ -1,7 +1,7 @@
 // bench_libpri: the bare cost of libpri per call. Two controllers (NET and
 // CPE) in one process, back to back over a SOCK_SEQPACKET socketpair, run N
 // complete calls (SETUP ... RELEASE COMPLETE) one after another.
-#include "isdn/pbxsim/pri_sim.hpp"
+#include "isdn/pri_controller.hpp"
 #include "kernel/unique_fd.hpp"
 
 #include <poll.h>
@@ -15,6 +15,8 @@
 #include <string>
 
 using namespace gw::isdn;
+namespace conf = gw::conf;
+namespace kernel = gw::kernel;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -25,18 +27,18 @@ struct Bench {
     int connectAcks = 0;
     bool netUp = false, cpeUp = false;
     bool netDone = true, cpeDone = true;   // no call in progress on that side
-    PriSim* net = nullptr;
-    PriSim* cpe = nullptr;
+    PriController* net = nullptr;
+    PriController* cpe = nullptr;
 
     void startCallIfIdle() {
         if (!netUp || !cpeUp || !netDone || !cpeDone || completed >= calls) return;
-        PriSetup setup;
+        SetupInfo setup;
         setup.called = "5551000";
         setup.calling = "1000";
         setup.channel = 1;
         setup.exclusive = true;
         PriCall call = net->newCall();
-        if (call == nullptr || !net->setup(call, setup)) {
+        if (call == nullptr || !net->setup(call, setup, kernel::Law::Alaw)) {
             std::fputs("bench_libpri: libpri refused the SETUP\n", stderr);
             std::exit(1);
         }
@@ -67,7 +69,7 @@ struct Bench {
         case PriEvent::Kind::DchanUp: cpeUp = true; break;
         case PriEvent::Kind::Ring:
             cpe->proceeding(e.call, e.channel);
-            cpe->alerting(e.call, e.channel);
+            cpe->alerting(e.call, e.channel, false);
             cpe->answer(e.call, e.channel);
             break;
         case PriEvent::Kind::ConnectAck: ++connectAcks; break;
@@ -94,9 +96,9 @@ double cpuSeconds() {
            static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-int pollTimeoutMs(const PriSim& a, const PriSim& b) {
+int pollTimeoutMs(const PriController& a, const PriController& b) {
     int timeout = 100;
-    for (const PriSim* p : {&a, &b}) {
+    for (const PriController* p : {&a, &b}) {
         if (auto next = p->untilNextTimer()) timeout = std::min<int>(timeout, static_cast<int>(next->count()));
     }
     return timeout;
@@ -104,7 +106,7 @@ int pollTimeoutMs(const PriSim& a, const PriSim& b) {
 
 // Runs the two controllers until `done` or `limit` passes.
 template <typename Done>
-bool drive(Bench& bench, PriSim& net, PriSim& cpe, Done done, Clock::duration limit) {
+bool drive(Bench& bench, PriController& net, PriController& cpe, Done done, Clock::duration limit) {
     const auto deadline = Clock::now() + limit;
     while (!done()) {
         if (Clock::now() > deadline) return false;
@@ -144,8 +146,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     gw::kernel::UniqueFd netFd(pair[0]), cpeFd(pair[1]);
-    PriSim net(netFd.get(), PriSide::Network, PriSwitch::EuroIsdn, [&](const PriEvent& e) { bench.onNet(e); });
-    PriSim cpe(cpeFd.get(), PriSide::Cpe, PriSwitch::EuroIsdn, [&](const PriEvent& e) { bench.onCpe(e); });
+    PriController net(netFd.get(), conf::IsdnSide::Network, conf::SwitchType::PrimaryNet5, [&](const PriEvent& e) { bench.onNet(e); });
+    PriController cpe(cpeFd.get(), conf::IsdnSide::User, conf::SwitchType::PrimaryNet5, [&](const PriEvent& e) { bench.onCpe(e); });
     bench.net = &net;
     bench.cpe = &cpe;
 

@@ -591,6 +591,7 @@ def calling_party_name_type_and_presentation_arrive_intact():
         pbx = Pbx(gw, ["answer", "--count", "1", "--ring", "0", "--talk", "0.5"])
         procs.append(pbx)
         gw.wait_dchannel()
+        gwctl_ok(gw, "debug isdn q931")
         phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True)
         procs.append(phone)
         check(phone.wait(15) == 0, "SIPp phone failed:\n" + phone.errors())
@@ -598,6 +599,19 @@ def calling_party_name_type_and_presentation_arrive_intact():
         call = pbx.calls()[0]
         check(call.get("calling_name") == "Phone" and call.get("calling") == "2000", "pbxsim saw %s" % call)
         check(call.get("calling_presentation") == "allowed", "pbxsim saw %s" % call)
+        # pbxsim reports every IE of what it received; the gateway's Q.931
+        # trace shows the same SETUP decoded.
+        setup = call["messages"][0]
+        values = {ie["ie"]: ie.get("value") for ie in setup.get("ies", [])}
+        check(setup["msg"] == "SETUP" and values.get("Display") == "'Phone'" and
+              values.get("Bearer capability") == "speech, 64 kbit/s, A-law" and
+              re.match(r"B\d+ preferred$", values.get("Channel identification") or "") and
+              (values.get("Called party number") or "").startswith("'5551234'") and
+              (values.get("Calling party number") or "").startswith("'2000'"), "SETUP IEs: %s" % setup)
+        traced = re.search(r"TX -> SETUP cr=0x[0-9a-f]{4}/orig: .*", gw.text())
+        check(traced and "Calling party number '2000'" in traced.group(0) and "Display 'Phone'" in traced.group(0),
+              "no decoded SETUP in the debug isdn q931 trace:\n" + gw.text()[-3000:])
+        check(re.search(r"RX <- CONNECT cr=0x[0-9a-f]{4}/dest", gw.text()), "no decoded CONNECT in the trace")
     with_gateway(POTS, phone_to_pbx)
 
 

@@ -45,6 +45,49 @@ BOOST_AUTO_TEST_CASE(setup_with_exclusive_channel) {
     BOOST_TEST(!msg->cause);
 }
 
+BOOST_AUTO_TEST_CASE(every_element_of_a_setup_is_listed_and_decoded) {
+    const auto msg = decode(iframe({0x08, 0x02, 0x00, 0x07, 0x05,
+                                    0x04, 0x03, 0x80, 0x90, 0xA3,                 // speech, A-law
+                                    0x18, 0x03, 0xA1, 0x83, 0x85,                 // preferred B5
+                                    0x1E, 0x02, 0x81, 0x83,                       // progress 3
+                                    0x28, 0x05, 'A', 'l', 'i', 'c', 'e',          // display
+                                    0x6C, 0x06, 0x21, 0xA2, '2', '0', '0', '0',   // national, restricted
+                                    0x70, 0x03, 0x80, '5', '5',                   // called
+                                    0x1C, 0x02, 0x91, 0xA1,                       // facility: not decoded
+                                    0xA1}));                                      // sending complete
+    BOOST_REQUIRE(msg);
+    std::vector<std::string> names;
+    for (const auto& ie : msg->ies) names.push_back(ie.name);
+    BOOST_TEST(names == (std::vector<std::string>{"Bearer capability", "Channel identification", "Progress indicator",
+                                                  "Display", "Calling party number", "Called party number",
+                                                  "Facility", "Sending complete"}));
+    BOOST_TEST(msg->ies[0].value == "speech, 64 kbit/s, A-law");
+    BOOST_TEST(msg->ies[1].value == "B5 preferred");
+    BOOST_TEST(msg->ies[2].value == "description 3 (origination address is non-ISDN)");
+    BOOST_TEST(msg->ies[3].value == "'Alice'");
+    BOOST_TEST(msg->ies[4].value ==
+               "'2000' (national, E.164, presentation restricted, user-provided, verified and failed)");
+    BOOST_TEST(msg->ies[5].value == "'55' (unknown, unknown plan)");
+    BOOST_TEST(msg->ies[6].value.empty());
+    BOOST_TEST(hexOf(msg->ies[6].body) == "91 a1");
+    BOOST_TEST(describeQ931(*msg) ==
+               "SETUP cr=0x0007/orig: Bearer capability speech, 64 kbit/s, A-law; Channel identification B5 "
+               "preferred; Progress indicator description 3 (origination address is non-ISDN); Display 'Alice'; "
+               "Calling party number '2000' (national, E.164, presentation restricted, user-provided, verified and "
+               "failed); Called party number '55' (unknown, unknown plan); Facility [91 a1]; Sending complete");
+}
+
+BOOST_AUTO_TEST_CASE(restart_indicator_and_any_channel) {
+    const auto msg = decode(iframe({0x08, 0x02, 0x80, 0x00, 0x46,   // RESTART, global call reference
+                                    0x18, 0x01, 0xA3,               // any channel
+                                    0x79, 0x01, 0x87}));            // all interfaces
+    BOOST_REQUIRE(msg);
+    BOOST_TEST(msg->ies.size() == 2u);
+    BOOST_TEST(msg->ies[0].value == "any channel");
+    BOOST_TEST(msg->ies[1].value == "all interfaces");
+    BOOST_TEST(!msg->channel);
+}
+
 BOOST_AUTO_TEST_CASE(disconnect_with_cause_and_flag) {
     const auto msg = decode(iframe({0x08, 0x02, 0x80, 0x7F, 0x45, 0x08, 0x02, 0x80, 0x90}));
     BOOST_REQUIRE(msg);
