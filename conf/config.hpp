@@ -31,6 +31,8 @@ struct Controller {
     bool shutdown = false;
     bool skipsendRestart = false;           // isdn skipsend-restart: no RESTART when the D-channel comes up
     std::optional<int> t309Ms;              // isdn t309: active calls outlive a layer 2 loss this long
+    bool overlapReceiving = false;          // isdn overlap-receiving: collect digits of a SETUP without Sending Complete
+    std::optional<int> t302Ms;              // isdn overlap-receiving T302 MS: interdigit timeout
     bool operator==(const Controller&) const = default;
 };
 

@@ -18,6 +18,11 @@ void renderController(std::ostringstream& o, const Controller& c) {
     if (c.side) o << " isdn protocol-emulate " << (*c.side == IsdnSide::Network ? "network" : "user") << "\n";
     if (c.skipsendRestart) o << " isdn skipsend-restart\n";
     if (c.t309Ms) o << " isdn t309 " << *c.t309Ms << "\n";
+    if (c.overlapReceiving) {
+        o << " isdn overlap-receiving";
+        if (c.t302Ms) o << " T302 " << *c.t302Ms;
+        o << "\n";
+    }
     if (c.source == SourceKind::Virtual) o << " source virtual " << c.sourcePath << "\n";
     if (c.source == SourceKind::Dahdi) o << " source dahdi " << c.dahdiSpan << "\n";
     if (c.shutdown) o << " shutdown\n";

@@ -80,14 +80,19 @@ void Gateway::attachSpans() {
         conf::SwitchType sw = switchTypeOf(running_, ctl);
         kernel::Span* span = rt.span.get();
         rt.port = std::make_unique<isdn::PriPort>(*loop_, *calls_, number, *span, side, sw);
-        rt.port->setRestartOnUp(!ctl.skipsendRestart);
-        rt.port->setT309(ctl.t309Ms ? std::chrono::milliseconds(*ctl.t309Ms) : isdn::PriPort::kDefaultT309);
         media_->addSpan(number, *rt.span);
         calls_->attachSpan(number, *rt.port, rt.span->shape().law, side == conf::IsdnSide::Network,
                            rt.span->shape().bearers);
+        applyController(number, rt, ctl);
         GW_INFO("controller %d: switch-type %s, %s side", number, isdn::PriPort::switchTypeName(sw),
                 side == conf::IsdnSide::Network ? "network" : "user");
     }
+}
+
+void Gateway::applyController(int number, SpanRuntime& rt, const conf::Controller& ctl) {
+    rt.port->setRestartOnUp(!ctl.skipsendRestart);
+    rt.port->setT309(ctl.t309Ms ? std::chrono::milliseconds(*ctl.t309Ms) : isdn::PriPort::kDefaultT309);
+    calls_->setOverlapReceiving(number, ctl.overlapReceiving, std::chrono::milliseconds(ctl.t302Ms.value_or(kDefaultT302Ms)));
 }
 
 int Gateway::start() {
@@ -101,6 +106,7 @@ int Gateway::start() {
     media_ = std::make_unique<EngineMediaPort>(*engine_);
     router_ = std::make_unique<PeerRouter>(route::DialPeerTable::build(running_));
     calls_ = std::make_unique<CallManager>(*media_, *router_, &steadyNow);
+    calls_->setLoop(*loop_);
     refreshActiveCount();
     if (!openSip()) return 1;
     attachSpans();

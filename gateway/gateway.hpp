@@ -76,6 +76,9 @@ private:
     bool openSpans();
     bool openSip();
     void attachSpans();
+    // The controller's settings that apply at once (RESTART on D-channel up,
+    // T309, overlap receiving).
+    void applyController(int number, SpanRuntime& rt, const conf::Controller& ctl);
     bool openCli();
     void updateBlocked();
     void refreshActiveCount();

@@ -24,9 +24,7 @@ std::vector<std::string> Gateway::applyConfig(const conf::Config& before) {
     for (auto& [n, rt] : spans_) {
         auto ctl = running_.controllers.find(n);
         if (!rt.port || ctl == running_.controllers.end()) continue;
-        rt.port->setRestartOnUp(!ctl->second.skipsendRestart);
-        const auto& t309 = ctl->second.t309Ms;
-        rt.port->setT309(t309 ? std::chrono::milliseconds(*t309) : isdn::PriPort::kDefaultT309);
+        applyController(n, rt, ctl->second);
     }
     std::set<int> open;
     for (const auto& [n, rt] : spans_) open.insert(n);

@@ -46,6 +46,7 @@ const char* toString(IsdnState s) {
     case IsdnState::Active: return "Active";
     case IsdnState::DisconnectRequest: return "DisconnectRequest";
     case IsdnState::ReleaseRequest: return "ReleaseRequest";
+    case IsdnState::OverlapReceiving: return "OverlapReceiving";
     }
     return "?";
 }
@@ -60,6 +61,8 @@ const char* toString(IsdnEvent e) {
     case IsdnEvent::ConnectAckInd: return "ConnectAck";
     case IsdnEvent::DisconnectInd: return "Disconnect";
     case IsdnEvent::ReleaseInd: return "Release";
+    case IsdnEvent::InfoInd: return "Information";
+    case IsdnEvent::MoreInfoReq: return "MoreInfoReq";
     case IsdnEvent::SetupReq: return "SetupReq";
     case IsdnEvent::ProceedingReq: return "ProceedingReq";
     case IsdnEvent::AlertingReq: return "AlertingReq";
@@ -75,7 +78,7 @@ const std::vector<IsdnState>& IsdnLeg::allStates() {
     static const std::vector<S> all = {S::Null, S::CallInitiated, S::OutgoingCallProceeding, S::CallDelivered,
                                        S::CallPresent, S::CallReceived, S::ConnectRequest,
                                        S::IncomingCallProceeding, S::Active, S::DisconnectRequest,
-                                       S::ReleaseRequest};
+                                       S::ReleaseRequest, S::OverlapReceiving};
     return all;
 }
 
@@ -108,6 +111,15 @@ const IsdnLeg::Table& IsdnLeg::table() {
             {S::IncomingCallProceeding, E::ConnectReq, &IsdnLeg::aConnectReq, S::ConnectRequest},
             {S::CallReceived, E::ConnectReq, &IsdnLeg::aConnectReq, S::ConnectRequest},
             {S::ConnectRequest, E::ConnectAckInd, &IsdnLeg::aConnectAckInd, S::Active},
+            // Q.931 §5.2.4: overlap receiving, the called number in INFORMATION
+            {S::CallPresent, E::MoreInfoReq, &IsdnLeg::aMoreInfoReq, S::OverlapReceiving},
+            {S::OverlapReceiving, E::InfoInd, &IsdnLeg::aInfoInd, S::OverlapReceiving},
+            {S::OverlapReceiving, E::ProceedingReq, &IsdnLeg::aProceedingReq, S::IncomingCallProceeding},
+            {S::OverlapReceiving, E::AlertingReq, &IsdnLeg::aAlertingReq, S::CallReceived},
+            {S::OverlapReceiving, E::ConnectReq, &IsdnLeg::aConnectReq, S::ConnectRequest},
+            {S::OverlapReceiving, E::ProgressReq, &IsdnLeg::aProgressReq, S::OverlapReceiving},
+            // Digits after the number was taken as complete change nothing.
+            {S::IncomingCallProceeding, E::InfoInd, &IsdnLeg::aNothing, S::IncomingCallProceeding},
             {S::Active, E::ConnectAckInd, &IsdnLeg::aNothing, S::Active},
             // Q.931 §5.3.5: clear collision, both sides sent DISCONNECT
             {S::DisconnectRequest, E::DisconnectInd, &IsdnLeg::aDisconnectReq, S::ReleaseRequest},
@@ -117,13 +129,14 @@ const IsdnLeg::Table& IsdnLeg::table() {
         };
         // Q.931 §5.3: clearing from any state of a live call.
         for (S s : {S::CallInitiated, S::OutgoingCallProceeding, S::CallDelivered, S::CallPresent,
-                    S::CallReceived, S::ConnectRequest, S::IncomingCallProceeding, S::Active}) {
+                    S::CallReceived, S::ConnectRequest, S::IncomingCallProceeding, S::Active,
+                    S::OverlapReceiving}) {
             r.push_back({s, E::DisconnectInd, &IsdnLeg::aDisconnectInd, S::ReleaseRequest});
             r.push_back({s, E::DisconnectReq, &IsdnLeg::aDisconnectReq, S::DisconnectRequest});
         }
         for (S s : {S::CallInitiated, S::OutgoingCallProceeding, S::CallDelivered, S::CallPresent,
                     S::CallReceived, S::ConnectRequest, S::IncomingCallProceeding, S::Active,
-                    S::DisconnectRequest, S::ReleaseRequest})
+                    S::DisconnectRequest, S::ReleaseRequest, S::OverlapReceiving})
             r.push_back({s, E::ReleaseInd, &IsdnLeg::aReleaseInd, S::Null});
         return Table(std::move(r));
     }();
@@ -211,6 +224,14 @@ void IsdnLeg::aConnectInd(const IsdnInput& in, std::vector<IsdnCommand>& out) {
 
 void IsdnLeg::aConnectAckInd(const IsdnInput&, std::vector<IsdnCommand>& out) {
     out.push_back(NotifyActive{});
+}
+
+void IsdnLeg::aMoreInfoReq(const IsdnInput&, std::vector<IsdnCommand>& out) {
+    out.push_back(SendSetupAck{channel_});
+}
+
+void IsdnLeg::aInfoInd(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    out.push_back(NotifyDigits{in.setup.called, in.setup.complete});
 }
 
 // Q.931 §5.3.4: DISCONNECT received; the port answers with RELEASE.

@@ -27,6 +27,7 @@ enum class IsdnState : int {
     Active = 10,
     DisconnectRequest = 11,
     ReleaseRequest = 19,
+    OverlapReceiving = 25,
 };
 // Q.931 state 12 (Disconnect Indication) is not one: libpri answers a
 // DISCONNECT with RELEASE at once, so the leg goes straight to 19.
@@ -35,9 +36,9 @@ const char* toString(IsdnState s);
 enum class IsdnEvent {
     // from the D-channel
     SetupInd, ProceedingInd, AlertingInd, ProgressInd, ConnectInd, ConnectAckInd,
-    DisconnectInd, ReleaseInd,
+    DisconnectInd, ReleaseInd, InfoInd,
     // from the call
-    SetupReq, ProceedingReq, AlertingReq, ProgressReq, ConnectReq, DisconnectReq,
+    SetupReq, ProceedingReq, AlertingReq, ProgressReq, ConnectReq, DisconnectReq, MoreInfoReq,
 };
 const char* toString(IsdnEvent e);
 
@@ -48,7 +49,7 @@ struct IsdnInput {
     int channel = 0;
     q850::Cause cause = q850::Cause::None;
     bool inband = false;
-    SetupInfo setup;   // SetupInd / SetupReq
+    SetupInfo setup;   // SetupInd / SetupReq; InfoInd: the digits in `called`, Sending Complete in `complete`
 };
 
 // Commands to the D-channel adapter.
@@ -58,6 +59,7 @@ struct SendAlerting { int channel; bool inband; };
 struct SendProgress { int channel; bool inband; };
 struct SendConnect { int channel; };
 struct SendDisconnect { q850::Cause cause; };
+struct SendSetupAck { int channel; };       // Q.931 §5.2.4: more digits wanted
 // Notifications to the call.
 struct NotifyProceeding { int channel; };
 struct NotifyAlerting { bool inband; };
@@ -67,11 +69,12 @@ struct NotifyActive {};
 struct NotifyDisconnected { q850::Cause cause; };   // far end cleared
 struct NotifyReleased { q850::Cause cause; };     // call reference gone: free the leg
 struct NotifyChannel { int channel; };      // B-channel now known / changed
+struct NotifyDigits { std::string digits; bool complete; };   // INFORMATION in overlap receiving
 
 using IsdnCommand = std::variant<SendSetup, SendProceeding, SendAlerting, SendProgress, SendConnect,
-                                 SendDisconnect, NotifyProceeding, NotifyAlerting, NotifyProgress,
+                                 SendDisconnect, SendSetupAck, NotifyProceeding, NotifyAlerting, NotifyProgress,
                                  NotifyAnswered, NotifyActive, NotifyDisconnected, NotifyReleased,
-                                 NotifyChannel>;
+                                 NotifyChannel, NotifyDigits>;
 
 class IsdnLeg {
 public:
@@ -111,6 +114,8 @@ private:
     void aDisconnectInd(const IsdnInput&, std::vector<IsdnCommand>&);
     void aDisconnectReq(const IsdnInput&, std::vector<IsdnCommand>&);
     void aReleaseInd(const IsdnInput&, std::vector<IsdnCommand>&);
+    void aMoreInfoReq(const IsdnInput&, std::vector<IsdnCommand>&);
+    void aInfoInd(const IsdnInput&, std::vector<IsdnCommand>&);
     void aNothing(const IsdnInput&, std::vector<IsdnCommand>&) {}
 
     void noteChannel(int channel, std::vector<IsdnCommand>& out);

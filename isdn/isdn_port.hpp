@@ -48,6 +48,9 @@ public:
     // Sends SETUP; returns 0 if the D-channel is down or libpri refused.
     virtual IsdnCallId setup(const SetupInfo& setup) = 0;
     virtual void proceeding(IsdnCallId id, int channel) = 0;
+    // SETUP ACKNOWLEDGE: the called number is incomplete, send more digits
+    // in INFORMATION (Q.931 §5.2.4).
+    virtual void setupAck(IsdnCallId id, int channel) = 0;
     virtual void alerting(IsdnCallId id, int channel, bool inband) = 0;
     virtual void progress(IsdnCallId id, int channel, bool inband) = 0;
     virtual void connect(IsdnCallId id, int channel) = 0;
@@ -63,6 +66,9 @@ public:
     virtual ~IsdnPortListener() = default;
     virtual void onSetup(int span, IsdnCallId id, const SetupInfo& setup) = 0;
     virtual void onProceeding(IsdnCallId id, int channel) = 0;
+    // Overlap receiving: digits of the called number from INFORMATION, and
+    // whether Sending Complete came with them.
+    virtual void onInformation(IsdnCallId id, const std::string& digits, bool complete) = 0;
     virtual void onAlerting(IsdnCallId id, int channel, bool inband) = 0;
     virtual void onProgress(IsdnCallId id, int channel, bool inband) = 0;
     virtual void onConnect(IsdnCallId id, int channel) = 0;

@@ -96,6 +96,7 @@ PriEvent::Kind kindOf(int e) {
     case PRI_EVENT_HANGUP_REQ: return K::HangupReq;
     case PRI_EVENT_HANGUP: return K::Hangup;
     case PRI_EVENT_HANGUP_ACK: return K::HangupAck;
+    case PRI_EVENT_INFO_RECEIVED: return K::InfoReceived;
     default: return K::Other;
     }
 }
@@ -138,6 +139,12 @@ PriEvent translate(const pri_event& e) {
         out.channel = decodeChannel(e.proceeding.channel);
         out.cause = e.proceeding.cause;
         out.inband = inbandProgress(e.proceeding.progressmask);
+        break;
+    case PRI_EVENT_INFO_RECEIVED:
+        out.call = e.ring.call;
+        out.channel = decodeChannel(e.ring.channel);
+        out.setup.called = e.ring.callednum;
+        out.setup.complete = e.ring.complete;
         break;
     case PRI_EVENT_SETUP_ACK:
         out.call = e.setup_ack.call;
@@ -388,6 +395,19 @@ bool PriController::proceeding(PriCall call, int channel) {
     answered(call);
     return pri_proceeding(ctrl_, call, channel, 0) == 0;
 }
+
+bool PriController::setupAck(PriCall call, int channel) {
+    answered(call);
+    return pri_need_more_info(ctrl_, call, channel, 0) == 0;
+}
+
+bool PriController::information(PriCall call, const std::string& digits) {
+    for (char d : digits)
+        if (pri_information(ctrl_, call, d) != 0) return false;
+    return true;
+}
+
+void PriController::setOverlapDial(bool on) { pri_set_overlapdial(ctrl_, on ? 1 : 0); }
 
 bool PriController::alerting(PriCall call, int channel, bool inband) {
     answered(call);

@@ -33,7 +33,7 @@ using PriCall = q931_call*;
 struct PriEvent {
     enum class Kind {
         DchanUp, DchanDown, Restart, RestartAck, Ring, Proceeding, SetupAck, Ringing, Progress, Answer,
-        ConnectAck, HangupReq, Hangup, HangupAck, Other
+        ConnectAck, HangupReq, Hangup, HangupAck, InfoReceived, Other
     };
     Kind kind = Kind::Other;
     PriCall call = nullptr;
@@ -42,7 +42,8 @@ struct PriEvent {
     int channel = 0;
     bool inband = false;       // Ringing, Progress: PI 1 or 8 (in-band information)
     int cause = 0;             // Hangup*, Progress: Q.850 cause as received (-1: none)
-    SetupInfo setup;           // Ring: everything the SETUP carried
+    SetupInfo setup;           // Ring: everything the SETUP carried; InfoReceived: the
+                               // digits in `called`, Sending Complete in `complete`
     const char* name = "";     // libpri's name for the event, for logs
 };
 
@@ -98,6 +99,14 @@ public:
     // nullopt when libpri refused.
     std::optional<int> setup(PriCall call, const SetupInfo& s, kernel::Law law);
     bool proceeding(PriCall call, int channel);
+    // SETUP ACKNOWLEDGE (overlap receiving, Q.931 §5.2.4).
+    bool setupAck(PriCall call, int channel);
+    // Overlap sending: one INFORMATION per digit of `digits` (Q.931 §5.1.3).
+    bool information(PriCall call, const std::string& digits);
+    // Whether a SETUP this side sends may leave its called number incomplete
+    // (no Sending Complete, digits to follow); libpri adds Sending Complete
+    // on EuroISDN otherwise.
+    void setOverlapDial(bool on);
     bool alerting(PriCall call, int channel, bool inband);
     bool progress(PriCall call, int channel, bool inband);
     bool answer(PriCall call, int channel);

@@ -205,6 +205,9 @@ void PriPort::dispatch(const PriEvent& e) {
         noteChannel(e.call, e.channel);
         if (IsdnCallId id = idFor(e.call)) listener_.onProceeding(id, e.channel);
         break;
+    case K::InfoReceived:
+        if (IsdnCallId id = idFor(e.call)) listener_.onInformation(id, e.setup.called, e.setup.complete);
+        break;
     case K::Ringing:
         noteChannel(e.call, e.channel);
         if (IsdnCallId id = idFor(e.call)) listener_.onAlerting(id, e.channel, e.inband);
@@ -369,6 +372,14 @@ void PriPort::proceeding(IsdnCallId id, int channel) {
     if (CallRec* r = rec(id)) {
         if (channel > 0) r->channel = channel;
         pri_->proceeding(r->call, channel);
+    }
+    reschedule();
+}
+
+void PriPort::setupAck(IsdnCallId id, int channel) {
+    if (CallRec* r = rec(id)) {
+        if (channel > 0) r->channel = channel;
+        pri_->setupAck(r->call, channel);
     }
     reschedule();
 }

@@ -30,6 +30,7 @@ public:
 
     IsdnCallId setup(const SetupInfo& setup) override;
     void proceeding(IsdnCallId id, int channel) override;
+    void setupAck(IsdnCallId id, int channel) override;
     void alerting(IsdnCallId id, int channel, bool inband) override;
     void progress(IsdnCallId id, int channel, bool inband) override;
     void connect(IsdnCallId id, int channel) override;

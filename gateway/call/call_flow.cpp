@@ -10,6 +10,7 @@ namespace gw {
 const char* toString(CallState s) {
     switch (s) {
     case CallState::Idle: return "Idle";
+    case CallState::Collecting: return "Collecting";
     case CallState::Calling: return "Calling";
     case CallState::Early: return "Early";
     case CallState::Active: return "Active";
@@ -24,6 +25,9 @@ const char* toString(CallState s) {
 
 const char* toString(CallEvent e) {
     switch (e) {
+    case CallEvent::Collect: return "Collect";
+    case CallEvent::Digits: return "Digits";
+    case CallEvent::DigitTimeout: return "DigitTimeout";
     case CallEvent::Incoming: return "Incoming";
     case CallEvent::Refuse: return "Refuse";
     case CallEvent::OutRinging: return "OutRinging";
@@ -42,8 +46,8 @@ const char* toString(CallEvent e) {
 
 const std::vector<CallState>& CallFlow::allStates() {
     using S = CallState;
-    static const std::vector<S> all = {S::Idle,      S::Calling, S::Early,    S::Active, S::Hunting,
-                                       S::Releasing, S::AwaitIn, S::AwaitOut, S::Ended};
+    static const std::vector<S> all = {S::Idle,    S::Collecting, S::Calling,  S::Early, S::Active,
+                                       S::Hunting, S::Releasing,  S::AwaitIn, S::AwaitOut, S::Ended};
     return all;
 }
 
@@ -54,6 +58,17 @@ const CallFlow::Table& CallFlow::table() {
         std::vector<Table::Row> r = {
             {S::Idle, E::Incoming, &CallFlow::aPlace, S::Calling},
             {S::Idle, E::Refuse, &CallFlow::aRefuse, S::AwaitIn},
+            // Q.931 §5.2.4 overlap receiving: digits until the number is
+            // complete (Sending Complete, a full match, or the interdigit
+            // timeout), then routed as an en-bloc call.
+            {S::Idle, E::Collect, &CallFlow::aCollect, S::Collecting},
+            {S::Collecting, E::Digits, &CallFlow::aDigits, S::Collecting},
+            {S::Collecting, E::DigitTimeout, &CallFlow::aDigitTimeout, S::Collecting},
+            {S::Collecting, E::Incoming, &CallFlow::aPlace, S::Calling},
+            {S::Collecting, E::Refuse, &CallFlow::aRefuse, S::AwaitIn},
+            {S::Collecting, E::InCleared, &CallFlow::aNothing, S::AwaitIn},
+            {S::Collecting, E::InEnded, &CallFlow::aFinish, S::Ended},
+            {S::Collecting, E::Clear, &CallFlow::aClearInbound, S::AwaitIn},
             // No attempt could be placed (every dial-peer down or full): only
             // the inbound leg is left.
             {S::Calling, E::Refuse, &CallFlow::aRefuse, S::AwaitIn},
@@ -102,6 +117,7 @@ void CallFlow::run(const CallInput& in, std::vector<CallInput>& followUps) {
 
 void CallFlow::transition(CallState next, CallEvent why) {
     if (next == c_.state) return;
+    if (c_.state == CallState::Collecting) m_.stopDigitTimer(c_);
     GW_CCAPI("call=%llu %s -> %s on %s", static_cast<unsigned long long>(c_.id), toString(c_.state), toString(next),
              toString(why));
     c_.state = next;
@@ -114,6 +130,18 @@ void CallFlow::onUnexpected(const CallInput& in, std::vector<CallInput>&) {
 
 void CallFlow::aPlace(const CallInput& in, std::vector<CallInput>& out) {
     m_.placeCall(c_, in.event == CallEvent::Incoming, out);
+}
+
+void CallFlow::aCollect(const CallInput&, std::vector<CallInput>&) { m_.collectDigits(c_); }
+
+void CallFlow::aDigits(const CallInput& in, std::vector<CallInput>& out) { m_.addDigits(c_, in, out); }
+
+// The number is as complete as it will get: route what there is.
+void CallFlow::aDigitTimeout(const CallInput&, std::vector<CallInput>& out) {
+    GW_CCAPI("call=%llu interdigit timeout after %s", static_cast<unsigned long long>(c_.id), c_.called.c_str());
+    CallInput next = *m_.numberComplete(c_, true);
+    if (next.event == CallEvent::Refuse) next.cause = q850::Cause::InvalidNumberFormat;   // address incomplete
+    out.push_back(next);
 }
 
 void CallFlow::aRefuse(const CallInput& in, std::vector<CallInput>&) {

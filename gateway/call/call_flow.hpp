@@ -3,6 +3,7 @@
 // brought the call) and an outbound leg (the one the gateway placed), so the
 // same table serves calls from the PBX and calls from SIP.
 //
+//   Idle --Collect--> Collecting --Digits/DigitTimeout ... Incoming--> Calling
 //   Idle --Incoming--> Calling --OutRinging--> Early --OutAnswered--> Active
 //   Calling/Early --OutRetry--> Hunting --OutEnded--> Calling (next dial-peer)
 //   any live state --InCleared/OutCleared/OutFailed/Clear--> Releasing
@@ -27,6 +28,7 @@ struct Call;
 
 enum class CallState {
     Idle,       // created; the inbound leg is being presented
+    Collecting, // overlap receiving: more digits of the called number awaited
     Calling,    // the outbound leg is placed, nothing heard back yet
     Early,      // the far end rings or plays early media
     Active,     // answered both ways
@@ -38,6 +40,9 @@ enum class CallState {
 };
 
 enum class CallEvent {
+    Collect,           // the called number is incomplete: ask for more digits
+    Digits,            // more digits arrived (INFORMATION), maybe with Sending Complete
+    DigitTimeout,      // the interdigit timer ran out
     Incoming,          // the inbound leg is presented and a dial-peer matched
     Refuse,            // the call cannot be placed (no dial-peer, no channel, no RTP port)
     OutRinging,        // ALERTING / PROGRESS with in-band tones / 18x
@@ -64,6 +69,8 @@ struct CallInput {
     bool alerting = false;   // OutRinging: ALERTING or 180 rather than PROGRESS
     bool inband = false;     // OutRinging: in-band tones or early media
     std::string sdp;         // OutRinging: early SDP from a 18x
+    std::string digits;      // Digits
+    bool complete = false;   // Digits: Sending Complete came with them
 };
 
 // Runs one event on one call. Built for each event; `followUps` are events
@@ -85,6 +92,9 @@ public:
 private:
     void aNothing(const CallInput&, std::vector<CallInput>&) {}
     void aPlace(const CallInput& in, std::vector<CallInput>& out);
+    void aCollect(const CallInput& in, std::vector<CallInput>& out);
+    void aDigits(const CallInput& in, std::vector<CallInput>& out);
+    void aDigitTimeout(const CallInput& in, std::vector<CallInput>& out);
     void aRefuse(const CallInput& in, std::vector<CallInput>& out);
     void aRing(const CallInput& in, std::vector<CallInput>& out);
     void aAnswer(const CallInput& in, std::vector<CallInput>& out);

@@ -118,8 +118,15 @@ void CallManager::execIsdn(Call& c, const isdn::IsdnCommand& cmd) {
                 span.port->connect(c.isdnId, v.channel);
             } else if constexpr (std::is_same_v<T, isdn::SendDisconnect>) {
                 if (c.isdnId) span.port->disconnect(c.isdnId, v.cause);
+            } else if constexpr (std::is_same_v<T, isdn::SendSetupAck>) {
+                span.port->setupAck(c.isdnId, v.channel);
             } else if constexpr (std::is_same_v<T, isdn::NotifyChannel>) {
                 onChannelKnown(c, v.channel);
+            } else if constexpr (std::is_same_v<T, isdn::NotifyDigits>) {
+                CallInput in{CallEvent::Digits};
+                in.digits = v.digits;
+                in.complete = v.complete;
+                step(c, in);
             } else if constexpr (std::is_same_v<T, isdn::NotifyAlerting>) {
                 CallInput in{CallEvent::OutRinging};
                 in.alerting = true;
@@ -275,6 +282,7 @@ void CallManager::free(CallId id) {
     auto it = calls_.find(id);
     if (it == calls_.end()) return;
     Call& c = *it->second;
+    stopDigitTimer(c);
     media_.release(c.id);
     double secs = std::chrono::duration<double>(now_() - c.started).count();
     const std::string_view causeText = q850::text(c.cause);

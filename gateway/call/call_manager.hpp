@@ -10,6 +10,7 @@
 #include "isdn/channel_pool.hpp"
 #include "isdn/isdn_leg.hpp"
 #include "isdn/isdn_port.hpp"
+#include "kernel/event_loop.hpp"
 #include "sip/sip_leg.hpp"
 #include "sip/sip_port.hpp"
 
@@ -19,6 +20,7 @@
 #include <variant>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +34,8 @@ using CallId = std::uint64_t;
 constexpr int kRetryAfterTrunkDownS = 30;
 constexpr int kRetryAfterCongestionS = 5;
 using Clock = std::chrono::steady_clock;
+// Q.931 T302, the interdigit timeout of overlap receiving (IOS's default).
+constexpr int kDefaultT302Ms = 10000;
 
 struct SpanAttachment {
     isdn::IsdnPort* port = nullptr;
@@ -40,6 +44,8 @@ struct SpanAttachment {
     std::unique_ptr<isdn::ChannelPool> pool;
     bool dchannelUp = false;
     bool blocked = false;              // shutdown or busyout: new calls refused
+    bool overlapReceiving = false;     // isdn overlap-receiving
+    std::chrono::milliseconds t302{kDefaultT302Ms};
 };
 
 struct Call {
@@ -61,6 +67,7 @@ struct Call {
     std::string offerSdp;              // the offer we sent (ISDN-origin)
     std::string answerSdp;             // the answer we give (SIP-origin)
     RtpPeer remote;                    // negotiated far end
+    kernel::TimerId digitTimer = 0;    // Collecting: the interdigit timer
     q850::Cause cause = q850::Cause::None;
     // Run to completion: inputs for the legs and the call wait here while an
     // earlier one is being carried out, so no leg is fed from inside
@@ -97,10 +104,18 @@ public:
     void attachSpan(int span, isdn::IsdnPort& port, kernel::Law law, bool network, std::vector<int> bearers);
     void setRouter(const Router& router) { router_ = &router; }
     void setSipIdentity(std::string host, int port);
+    // Timers of the call layer (the interdigit timer) run on this loop.
+    void setLoop(kernel::EventLoop& loop) { loop_ = &loop; }
+    // Overlap receiving on `span` (Q.931 §5.2.4): a SETUP without Sending
+    // Complete gets SETUP ACKNOWLEDGE and its digits are collected until a
+    // dial-peer matches completely, Sending Complete comes, or `t302` passes
+    // without a digit.
+    void setOverlapReceiving(int span, bool on, std::chrono::milliseconds t302);
 
     // isdn::IsdnPortListener
     void onSetup(int span, isdn::IsdnCallId id, const isdn::SetupInfo& setup) override;
     void onProceeding(isdn::IsdnCallId id, int channel) override;
+    void onInformation(isdn::IsdnCallId id, const std::string& digits, bool complete) override;
     void onAlerting(isdn::IsdnCallId id, int channel, bool inband) override;
     void onProgress(isdn::IsdnCallId id, int channel, bool inband) override;
     void onConnect(isdn::IsdnCallId id, int channel) override;
@@ -160,6 +175,14 @@ private:
     // one tried is not `huntstop`, and the failure is not the called user's
     // definite answer.
     bool canHunt(const Call& c, int sipStatus, q850::Cause cause) const;
+    // Overlap receiving (call_manager_isdn.cpp). numberComplete: whether the
+    // called number so far can be routed now (Incoming, or Refuse when no
+    // dial-peer can ever match), nullopt while more digits may still match.
+    std::optional<CallInput> numberComplete(Call& c, bool complete);
+    void collectDigits(Call& c);
+    void addDigits(Call& c, const CallInput& in, std::vector<CallInput>& out);
+    void startDigitTimer(Call& c);
+    void stopDigitTimer(Call& c);
 
     // Calls from the PBX (call_manager_isdn.cpp)
     void startSipAttempt(Call& c, std::vector<CallInput>& out);
@@ -172,6 +195,7 @@ private:
     void releaseChannel(Call& c);
 
     sip::SipPort* sipPort_ = nullptr;
+    kernel::EventLoop* loop_ = nullptr;
     MediaPort& media_;
     const Router* router_;
     Clock::time_point (*now_)();

@@ -53,14 +53,70 @@ void CallManager::onSetup(int spanNo, isdn::IsdnCallId id, const isdn::SetupInfo
     } else if (!c.localRtpPort) {
         next = {CallEvent::Refuse, q850::Cause::ResourceUnavailable};
     } else {
-        c.routes = router_->route(CallOrigin::Isdn, spanNo, setup.called, setup.calling);
-        std::erase_if(c.routes, [](const OutboundRoute& r) { return !r.voip; });
-        if (c.routes.empty()) {
-            GW_CCAPI("call=%llu no dial-peer for %s", static_cast<unsigned long long>(c.id), setup.called.c_str());
-            next = {CallEvent::Refuse, q850::Cause::UnallocatedNumber};
-        }
+        // Without Sending Complete, and with overlap receiving on, the
+        // number may still grow (Q.931 §5.2.4); otherwise it is en-bloc.
+        const bool complete = setup.complete || !span.overlapReceiving;
+        next = numberComplete(c, complete).value_or(CallInput{CallEvent::Collect});
     }
     feed(c, next);
+}
+
+std::optional<CallInput> CallManager::numberComplete(Call& c, bool complete) {
+    c.routes = router_->route(CallOrigin::Isdn, c.span, c.called, c.calling);
+    std::erase_if(c.routes, [](const OutboundRoute& r) { return !r.voip; });
+    if (!complete && router_->moreDigitsMayMatch(CallOrigin::Isdn, c.span, c.called, c.calling)) return std::nullopt;
+    if (!c.routes.empty()) return CallInput{CallEvent::Incoming};
+    GW_CCAPI("call=%llu no dial-peer for %s", static_cast<unsigned long long>(c.id), c.called.c_str());
+    return CallInput{CallEvent::Refuse, q850::Cause::UnallocatedNumber};
+}
+
+void CallManager::collectDigits(Call& c) {
+    GW_CCAPI("call=%llu number %s incomplete: SETUP ACKNOWLEDGE, collecting digits",
+             static_cast<unsigned long long>(c.id), c.called.c_str());
+    feed(c, isdn::IsdnInput{isdn::IsdnEvent::MoreInfoReq});
+    startDigitTimer(c);
+}
+
+void CallManager::addDigits(Call& c, const CallInput& in, std::vector<CallInput>& out) {
+    c.called += in.digits;
+    GW_CCAPI("call=%llu digits %s, number now %s%s", static_cast<unsigned long long>(c.id), in.digits.c_str(),
+             c.called.c_str(), in.complete ? " (sending complete)" : "");
+    if (auto next = numberComplete(c, in.complete)) {
+        out.push_back(*next);
+        return;
+    }
+    startDigitTimer(c);   // Q.931 T302 restarts with each INFORMATION
+}
+
+void CallManager::startDigitTimer(Call& c) {
+    stopDigitTimer(c);
+    if (!loop_) return;
+    const CallId id = c.id;
+    c.digitTimer = loop_->startTimer(spans_[c.span].t302, [this, id] {
+        auto it = calls_.find(id);
+        if (it == calls_.end()) return;
+        it->second->digitTimer = 0;
+        feed(*it->second, CallInput{CallEvent::DigitTimeout});
+    });
+}
+
+void CallManager::stopDigitTimer(Call& c) {
+    if (c.digitTimer && loop_) loop_->cancelTimer(c.digitTimer);
+    c.digitTimer = 0;
+}
+
+void CallManager::setOverlapReceiving(int span, bool on, std::chrono::milliseconds t302) {
+    spans_[span].overlapReceiving = on;
+    spans_[span].t302 = t302;
+}
+
+void CallManager::onInformation(isdn::IsdnCallId id, const std::string& digits, bool complete) {
+    Call* c = byIsdn(id);
+    if (!c) return;
+    isdn::IsdnInput in{isdn::IsdnEvent::InfoInd};
+    in.setup.called = digits;
+    in.setup.complete = complete;
+    feed(*c, in);
 }
 
 // Places the INVITE toward the next voip dial-peer (there always is one:

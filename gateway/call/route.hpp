@@ -30,6 +30,10 @@ public:
     virtual ~Router() = default;
     virtual std::vector<OutboundRoute> route(CallOrigin from, int fromSpan, const std::string& called,
                                              const std::string& calling) const = 0;
+    // Overlap receiving: whether a longer number could still match a peer
+    // (a longer pattern, or a T pattern), so that more digits are awaited.
+    virtual bool moreDigitsMayMatch(CallOrigin from, int fromSpan, const std::string& called,
+                                    const std::string& calling) const = 0;
 };
 
 } // namespace gw

@@ -199,4 +199,10 @@ Route DialPeerTable::matchOutbound(const std::string& called, const std::string&
     return r;
 }
 
+bool DialPeerTable::mayExtend(const std::string& called, const std::string& calling, Direction dir,
+                              std::optional<int> fromPort) const {
+    const InboundMatch in = matchInbound(called, calling, dir, fromPort);
+    return trie(outboundKind(dir), Field::Destination).canExtend(in.called);
+}
+
 } // namespace gw::route

@@ -100,6 +100,10 @@ public:
                               std::optional<int> fromPort = std::nullopt) const;
     Route matchOutbound(const std::string& called, const std::string& calling, Direction dir,
                         const ActiveCount& active = {}, std::optional<int> fromPort = std::nullopt) const;
+    // Whether more digits after `called` could still match an outbound peer
+    // (after the inbound peer's translation), for overlap receiving.
+    bool mayExtend(const std::string& called, const std::string& calling, Direction dir,
+                   std::optional<int> fromPort = std::nullopt) const;
     // Every peer considered for this call (inbound and outbound), with why it was chosen or skipped.
     std::vector<ExplainEntry> explain(const std::string& called, const std::string& calling, Direction dir,
                                       const ActiveCount& active = {}, std::optional<int> fromPort = std::nullopt) const;

@@ -67,4 +67,29 @@ void PatternTrie::walk(int node, const std::vector<int>& symbols, std::size_t po
     if (n.any >= 0 && sym < 12) walk(n.any, symbols, pos + 1, out);
 }
 
+bool PatternTrie::canExtend(std::string_view number) const {
+    std::vector<int> symbols;
+    for (char c : number) {
+        int s = conf::dialSymbol(c);
+        if (s < 0) return false;
+        symbols.push_back(s);
+    }
+    return extends(0, symbols, 0);
+}
+
+bool PatternTrie::extends(int node, const std::vector<int>& symbols, std::size_t pos) const {
+    const Node& n = nodes_[static_cast<std::size_t>(node)];
+    if (!n.variableEnds.empty()) return true;   // T takes any further digits
+    if (pos == symbols.size()) {
+        for (int c : n.next)
+            if (c >= 0) return true;
+        return !n.sets.empty() || n.any >= 0;
+    }
+    auto sym = static_cast<std::size_t>(symbols[pos]);
+    if (n.next[sym] >= 0 && extends(n.next[sym], symbols, pos + 1)) return true;
+    for (const auto& [set, c] : n.sets)
+        if (set.test(sym) && extends(c, symbols, pos + 1)) return true;
+    return n.any >= 0 && sym < 12 && extends(n.any, symbols, pos + 1);
+}
+
 } // namespace gw::route

@@ -19,6 +19,10 @@ public:
     void insert(const conf::DialPattern& pattern, int id);
     // Ids of every pattern matching the whole number (T: any remaining digits).
     std::vector<int> match(std::string_view number) const;
+    // Whether some pattern could still match `number` followed by more
+    // digits (a longer pattern starts with it, or a T pattern takes it):
+    // for overlap receiving, whether to wait for the next digit.
+    bool canExtend(std::string_view number) const;
     std::size_t nodeCount() const { return nodes_.size(); }
 
 private:
@@ -32,6 +36,7 @@ private:
     };
     int child(int node, const conf::PatternElement& e);
     void walk(int node, const std::vector<int>& symbols, std::size_t pos, std::vector<int>& out) const;
+    bool extends(int node, const std::vector<int>& symbols, std::size_t pos) const;
     std::vector<Node> nodes_;
 };
 

@@ -38,4 +38,12 @@ std::vector<OutboundRoute> PeerRouter::route(CallOrigin from, int fromSpan, cons
     return out;
 }
 
+bool PeerRouter::moreDigitsMayMatch(CallOrigin from, int fromSpan, const std::string& called,
+                                    const std::string& calling) const {
+    auto dir = from == CallOrigin::Isdn ? route::Direction::FromIsdn : route::Direction::FromSip;
+    std::optional<int> fromPort;
+    if (from == CallOrigin::Isdn && fromSpan >= 0) fromPort = fromSpan;
+    return table_->mayExtend(called, calling, dir, fromPort);
+}
+
 } // namespace gw

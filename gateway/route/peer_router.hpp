@@ -19,6 +19,8 @@ public:
 
     std::vector<OutboundRoute> route(CallOrigin from, int fromSpan, const std::string& called,
                                      const std::string& calling) const override;
+    bool moreDigitsMayMatch(CallOrigin from, int fromSpan, const std::string& called,
+                            const std::string& calling) const override;
 
 private:
     std::shared_ptr<const route::DialPeerTable> table_;

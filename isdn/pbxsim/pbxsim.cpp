@@ -52,6 +52,7 @@ void Pbxsim::startPri() {
         span_, options_.side, options_.switchType, [this](const PriEvent& e) { onEvent(e); },
         [this](bool tx, const std::uint8_t* f, std::size_t n) { onFrame(tx, f, n); });
     if (options_.verbose) pri_->setLibpriDebug(PriController::LibpriDebug::Full);
+    if (options_.overlap) pri_->setOverlapDial(true);
 }
 
 // Layer 2 is up on both sides once the far end has had our UA to its SABME,

@@ -52,6 +52,8 @@ private:
         std::optional<Clock::time_point> actAt;     // our next step (connect, reject, clear)
         std::optional<Clock::time_point> giveUpAt;  // bound on waiting for the far end
         std::unique_ptr<BearerMedia> media;
+        std::string digitsLeft;                     // overlap sending: still to send
+        std::optional<Clock::time_point> digitAt;   // when the next INFORMATION goes
     };
     struct PendingSetup {
         CallKey key;

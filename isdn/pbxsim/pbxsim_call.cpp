@@ -78,9 +78,18 @@ void Pbxsim::tickCall(SimCall& call, Clock::time_point now) {
         if (call.giveUpAt && now >= *call.giveUpAt) finish(call, "call clearing did not complete in time");
         return;
     }
+    if (call.digitAt && now >= *call.digitAt && call.pri) {
+        // One digit per INFORMATION (Q.931 §5.1.3).
+        pri_->information(call.pri, call.digitsLeft.substr(0, 1));
+        call.digitsLeft.erase(0, 1);
+        call.digitAt.reset();
+        if (!call.digitsLeft.empty()) call.digitAt = now + after(*options_.overlap);
+    }
     if (call.actAt && now >= *call.actAt) {
         call.actAt.reset();
-        if (!call.report.outgoing && !call.connected) {
+        if (call.report.outgoing && !call.connected) {
+            clearCall(call, q850::value(Cause::NormalClearing), "hanging up while ringing");
+        } else if (!call.report.outgoing && !call.connected) {
             if (options_.reject) {
                 clearCall(call, *options_.reject, "rejecting as asked");
             } else {
@@ -117,6 +126,12 @@ void Pbxsim::placeCall(Clock::time_point now) {
 
     SetupInfo setup;
     setup.called = options_.to;
+    if (options_.overlap && options_.to.size() > 1) {
+        // Overlap sending: the first digit now, the others in INFORMATION.
+        setup.called = options_.to.substr(0, 1);
+        setup.complete = false;
+        call.digitsLeft = options_.to.substr(1);
+    }
     setup.calling = options_.from;
     setup.callingName = options_.fromName;
     setup.callingTon = options_.fromTon;
@@ -165,6 +180,10 @@ void Pbxsim::onRing(const PriEvent& e) {
     const auto& bearers = span_.shape().bearers;
     const bool valid = std::find(bearers.begin(), bearers.end(), channel) != bearers.end();
     if (!valid || channelBusy(channel)) channel = (e.setup.exclusive && channel > 0) ? -1 : huntChannel(-1);
+    // A preferred channel may be replaced by ours (Q.931 §5.2.3.1 b).
+    if (options_.channel && !(e.setup.exclusive && e.channel > 0) && !channelBusy(*options_.channel) &&
+        std::find(bearers.begin(), bearers.end(), *options_.channel) != bearers.end())
+        channel = *options_.channel;
     if (channel < 0) {
         // Q.931 §5.2.3.1: no acceptable channel, RELEASE COMPLETE with cause 44;
         // libpri frees the call as it sends it.
@@ -188,14 +207,17 @@ void Pbxsim::onCallEvent(SimCall& call, const PriEvent& e) {
     using K = PriEvent::Kind;
     const auto now = Clock::now();
     switch (e.kind) {
-    case K::Proceeding:
     case K::SetupAck:
+        if (!call.digitsLeft.empty()) call.digitAt = now + after(*options_.overlap);
+        [[fallthrough]];
+    case K::Proceeding:
     case K::Progress:
         if (e.channel > 0 && !call.connected) call.report.channel = e.channel;
         break;
     case K::Ringing:
         call.alerted = true;
         if (e.channel > 0) call.report.channel = e.channel;
+        if (options_.hangupWhileRinging && call.report.outgoing) call.actAt = now + after(*options_.hangupWhileRinging);
         break;
     case K::Answer:
         onAnswered(call, e);

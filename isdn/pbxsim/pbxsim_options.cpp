@@ -30,6 +30,8 @@ const std::map<std::string, OptionSpec>& optionTable() {
         {"--expect", {Scope::Call, true}},     {"--hangup-after-answer", {Scope::Call, true}},
         {"--from-name", {Scope::Call, true}},  {"--from-type", {Scope::Call, true}},
         {"--restricted", {Scope::Call, false}},
+        {"--overlap", {Scope::Call, true}},    {"--hangup-while-ringing", {Scope::Call, true}},
+        {"--channel", {Scope::Answer, true}},
         {"--ring", {Scope::Answer, true}},     {"--reject", {Scope::Answer, true}},
         {"--echo", {Scope::Answer, false}},   {"--restart", {Scope::Answer, true}},
         {"--restart-after", {Scope::Answer, true}}, {"--drop-dchannel", {Scope::Answer, true}},
@@ -178,6 +180,24 @@ bool applyVerbOption(const std::string& name, const std::string& value, PbxsimOp
         o.progress = true;
         return true;
     }
+    if (name == "--overlap") {
+        double gap = 0;
+        if (!parseNumber(name, value, 0, 60, gap, error)) return false;
+        o.overlap = gap;
+        return true;
+    }
+    if (name == "--hangup-while-ringing") {
+        double s = 0;
+        if (!parseNumber(name, value, 0, 3600, s, error)) return false;
+        o.hangupWhileRinging = s;
+        return true;
+    }
+    if (name == "--channel") {
+        int ch = 0;
+        if (!parseInt(name, value, 1, 31, ch, error)) return false;
+        o.channel = ch;
+        return true;
+    }
     if (name == "--restart") {
         int channel = 0;
         if (value != "all" && !parseInt(name, value, 1, 31, channel, error)) {
@@ -280,10 +300,11 @@ const char* pbxsimUsage() {
            "         [--talk SECONDS] [--tone HZ] [--level DBM0] [--expect answer|busy|cause=N]\n"
            "         [--hangup-after-answer SECONDS] [--from-name NAME]\n"
            "         [--from-type unknown|international|national|subscriber] [--restricted]\n"
+           "         [--overlap SECONDS] [--hangup-while-ringing SECONDS]\n"
            "  pbxsim --span PATH [global options] answer [--count N] [--ring SECONDS]\n"
            "         [--talk SECONDS] [--reject CAUSE] [--echo | --tone HZ] [--level DBM0]\n"
            "         [--restart all|CHANNEL [--restart-after SECONDS]] [--drop-dchannel AFTER,FOR]\n"
-           "         [--progress]\n"
+           "         [--progress] [--channel N]\n"
            "\n"
            "  --span PATH       virtual span socket; pbxsim connects to it as the far end,\n"
            "                    or owns it with --listen (two pbxsims back to back)\n"
@@ -297,6 +318,11 @@ const char* pbxsimUsage() {
            "                    (--hangup-after-answer S clears after S instead); --from-name,\n"
            "                    --from-type and --restricted set the calling party's name,\n"
            "                    type of number and presentation\n"
+           "  --overlap S       overlap sending (Q.931 5.1.3): the SETUP carries the first\n"
+           "                    digit and no Sending Complete, then one INFORMATION per digit\n"
+           "                    S seconds apart once SETUP ACKNOWLEDGE has come\n"
+           "  --hangup-while-ringing S  clear with cause 16 S seconds after ALERTING if the\n"
+           "                    call is not answered by then\n"
            "  answer            CALL PROCEEDING, ALERTING, CONNECT after --ring S (default\n"
            "                    0.2) or clears with --reject CAUSE; --echo loops the audio\n"
            "                    back; --talk S clears after S, else waits for the far end;\n"
@@ -304,6 +330,8 @@ const char* pbxsimUsage() {
            "  --restart         once the N-th call is answered (and --restart-after S, default\n"
            "                    0, has passed) send RESTART for one B-channel or for all\n"
            "                    interfaces; the calls on it end with cause 41\n"
+           "  --channel N       answer on B-channel N when the SETUP only prefers a channel\n"
+           "                    (channel negotiation, Q.931 5.2.3.1)\n"
            "  --progress        send PROGRESS with in-band information available (PI 8)\n"
            "                    before ALERTING, as a PBX playing its own ringback does\n"
            "  --drop-dchannel   AFTER seconds after the N-th answer, lose every D-channel\n"

@@ -46,12 +46,15 @@ struct PbxsimOptions {
     bool restricted = false;               // presentation restricted
     PbxsimExpect expect;
     std::optional<double> hangupAfterAnswer;
+    std::optional<double> hangupWhileRinging;   // clear S seconds after ALERTING if not answered
+    std::optional<double> overlap;         // overlap sending: seconds between INFORMATION digits
 
     // answer
     double ring = 0.2;
     std::optional<int> reject;             // Q.850 cause
     bool echo = false;
     bool progress = false;                 // PROGRESS (PI 8) before ALERTING
+    std::optional<int> channel;            // answer on this B-channel when the SETUP allows it
     std::optional<int> restart;            // B-channel to RESTART, 0 = the whole interface
     double restartAfter = 0;               // seconds after the --count-th call is answered
     std::optional<double> dropAfter;       // D-channel outage: seconds after the --count-th answer

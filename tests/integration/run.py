@@ -615,6 +615,45 @@ def calling_party_name_type_and_presentation_arrive_intact():
     with_gateway(POTS, phone_to_pbx)
 
 
+@test
+def overlap_receiving_of_a_seven_digit_number():
+    """The PBX dials 5552000 digit by digit (SETUP with the first digit and no
+    Sending Complete, then one INFORMATION per digit): the gateway answers
+    SETUP ACKNOWLEDGE, collects the digits and sends the INVITE as soon as
+    dial-peer 5552... matches completely. For 9T the number ends on T302."""
+    def body(gw, procs):
+        phone = Sipp(gw, "uas_answer.xml", port_a, {"codec": 8, "ring_ms": 0}, trace=True)
+        procs.append(phone)
+        pbx = Pbx(gw, ["call", "--to", "5552000", "--overlap", "0.1", "--talk", "0.5"])
+        procs.append(pbx)
+        check(pbx.wait() == 0, "pbxsim call failed:\n" + pbx.err())
+        check(phone.wait() == 0, "SIPp phone failed:\n" + phone.errors())
+        call = pbx.calls()[0]
+        seq = messages(call)
+        check(seq == ["tx SETUP", "rx SETUP ACKNOWLEDGE"] + ["tx INFORMATION"] * 6 + PBX_CALLER_SEQ[1:] + WE_CLEAR,
+              "Q.931 sequence: %s" % seq)
+        check(call["cause"] == 16, "cause %s" % call["cause"])
+        check("INVITE sip:5552000@" in phone.messages(), "the INVITE:\n" + phone.messages()[:600])
+        # Six digits 0.1 s apart, then at once: well under T302.
+        check(call["setup_to_connect_ms"] < 1500, "setup to connect %s ms" % call["setup_to_connect_ms"])
+
+        t_phone = Sipp(gw, "uas_answer.xml", port_b, {"codec": 8, "ring_ms": 0}, trace=True)
+        procs.append(t_phone)
+        t_pbx = Pbx(gw, ["call", "--to", "91234", "--overlap", "0.1", "--talk", "0.5"])
+        procs.append(t_pbx)
+        check(t_pbx.wait() == 0, "pbxsim call failed:\n" + t_pbx.err())
+        check(t_phone.wait() == 0, "SIPp phone failed:\n" + t_phone.errors())
+        t_call = t_pbx.calls()[0]
+        check(messages(t_call)[:6] == ["tx SETUP", "rx SETUP ACKNOWLEDGE"] + ["tx INFORMATION"] * 4,
+              "Q.931 sequence: %s" % messages(t_call))
+        check("INVITE sip:91234@" in t_phone.messages(), "the INVITE:\n" + t_phone.messages()[:600])
+        check(t_call["setup_to_connect_ms"] >= 2000, "9T routed before T302 ran out: %s ms"
+              % t_call["setup_to_connect_ms"])
+    port_a, port_b = free_port(), free_port()
+    with_gateway(POTS + voip_peer(100, "5552...", port_a) + voip_peer(101, "9T", port_b), body,
+                 extra_cfg="controller e1 0\n isdn overlap-receiving T302 2000\n")
+
+
 def active_call_count(gw):
     rc, out, _ = gw.gwctl("show call active voice brief")
     return len(re.findall(r"^\s*\d+\s", out, re.M)) if rc == 0 else -1

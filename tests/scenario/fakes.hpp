@@ -8,6 +8,8 @@
 #include "isdn/isdn_port.hpp"
 #include "sip/sip_port.hpp"
 
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,7 @@ struct FakeIsdnPort : isdn::IsdnPort {
         return up ? nextId++ : 0;
     }
     void proceeding(isdn::IsdnCallId, int ch) override { sent.push_back("CALL PROCEEDING ch=" + std::to_string(ch)); }
+    void setupAck(isdn::IsdnCallId, int ch) override { sent.push_back("SETUP ACKNOWLEDGE ch=" + std::to_string(ch)); }
     void alerting(isdn::IsdnCallId, int, bool inband) override {
         sent.push_back(std::string("ALERTING") + (inband ? " inband" : ""));
     }
@@ -72,13 +75,54 @@ struct FakeMedia : MediaPort {
     int releases = 0;
 };
 
+// Every route matches any number, unless `digits` is set: then a number
+// matches once it has that many digits (a pattern like 5552...), and with
+// `variable` any longer one too (a pattern ending in T).
 struct FakeRouter : Router {
     std::vector<OutboundRoute> routes;
-    std::vector<OutboundRoute> route(CallOrigin from, int, const std::string&, const std::string&) const override {
+    std::size_t digits = 0;
+    bool variable = false;
+    std::vector<OutboundRoute> route(CallOrigin from, int, const std::string& called, const std::string&) const override {
         std::vector<OutboundRoute> out;
+        if (called.size() < digits || (!variable && digits && called.size() > digits)) return out;
         for (const auto& r : routes)
             if (r.voip == (from == CallOrigin::Isdn)) out.push_back(r);
         return out;
+    }
+    bool moreDigitsMayMatch(CallOrigin, int, const std::string& called, const std::string&) const override {
+        return variable || called.size() < digits;
+    }
+};
+
+// A loop with a hand-driven clock: timers fire only in advance().
+struct FakeLoop : kernel::EventLoop {
+    std::chrono::milliseconds clock{0};
+    std::map<kernel::TimerId, std::pair<std::chrono::milliseconds, std::function<void()>>> timers;
+    kernel::TimerId nextId = 1;
+    void watchFd(int, std::function<void()>) override {}
+    void unwatchFd(int) override {}
+    kernel::TimerId startTimer(std::chrono::milliseconds after, std::function<void()> cb) override {
+        timers[nextId] = {clock + after, std::move(cb)};
+        return nextId++;
+    }
+    void cancelTimer(kernel::TimerId id) override { timers.erase(id); }
+    void run() override {}
+    void stop() override {}
+    Clock::time_point now() const override { return Clock::time_point{} + clock; }
+    // Moves the clock on by `by`, firing what falls due, in deadline order.
+    void advance(std::chrono::milliseconds by) {
+        const auto until = clock + by;
+        for (;;) {
+            auto next = timers.end();
+            for (auto it = timers.begin(); it != timers.end(); ++it)
+                if (it->second.first <= until && (next == timers.end() || it->second.first < next->second.first)) next = it;
+            if (next == timers.end()) break;
+            clock = next->second.first;
+            auto cb = std::move(next->second.second);
+            timers.erase(next);
+            cb();
+        }
+        clock = until;
     }
 };
 
@@ -126,9 +170,11 @@ struct Harness {
     FakeSipPort sipPort;
     FakeMedia media;
     FakeRouter router;
+    FakeLoop loop;
     CallManager calls{media, router, &fakeNow};
     Harness() {
         calls.setSipPort(sipPort);
+        calls.setLoop(loop);
         std::vector<int> bearers;
         for (int i = 1; i <= 31; ++i)
             if (i != 16) bearers.push_back(i);

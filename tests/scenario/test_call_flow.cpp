@@ -156,3 +156,103 @@ BOOST_AUTO_TEST_CASE(operator_clear_of_a_ringing_call_cancels_and_disconnects) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Q.931 §5.2.4 overlap receiving, with a hand-driven clock for T302.
+BOOST_AUTO_TEST_SUITE(overlap_receiving)
+
+namespace {
+
+isdn::SetupInfo overlapSetup(const std::string& firstDigits) {
+    isdn::SetupInfo s = setupFor(firstDigits, 7);
+    s.complete = false;   // no Sending Complete
+    return s;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(digits_are_collected_until_a_fixed_length_peer_matches) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.router.digits = 7;   // 5552...
+    h.calls.setOverlapReceiving(0, true, std::chrono::milliseconds(5000));
+    h.calls.onSetup(0, 1, overlapSetup("55"));
+    BOOST_TEST(h.isdnPort.sent == (Lines{"SETUP ACKNOWLEDGE ch=7"}));
+    BOOST_TEST(stateOf(h.calls) == "Collecting");
+    for (const char* d : {"5", "2", "0", "0"}) {
+        h.loop.advance(std::chrono::milliseconds(4000));   // each digit within T302
+        h.calls.onInformation(1, d, false);
+    }
+    BOOST_TEST(h.sipPort.sent.empty());
+    BOOST_TEST(stateOf(h.calls) == "Collecting");
+    h.calls.onInformation(1, "0", false);   // the seventh digit: a complete match
+    BOOST_TEST(h.sipPort.sent == (Lines{"INVITE sip:5552000@127.0.0.1:5070"}));
+    BOOST_TEST(h.isdnPort.sent == (Lines{"SETUP ACKNOWLEDGE ch=7", "CALL PROCEEDING ch=7"}));
+    BOOST_TEST(h.calls.activeCalls()[0].called == "5552000");
+    BOOST_TEST(h.loop.timers.empty());   // T302 stopped
+}
+
+BOOST_AUTO_TEST_CASE(a_t_pattern_ends_on_the_interdigit_timeout) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.router.digits = 1;   // 9T
+    h.router.variable = true;
+    h.calls.setOverlapReceiving(0, true, std::chrono::milliseconds(3000));
+    h.calls.onSetup(0, 1, overlapSetup("9"));
+    h.calls.onInformation(1, "12", false);
+    h.loop.advance(std::chrono::milliseconds(2999));
+    BOOST_TEST(h.sipPort.sent.empty());
+    h.loop.advance(std::chrono::milliseconds(1));
+    BOOST_TEST(h.sipPort.sent.size() == 1u);
+    BOOST_TEST(h.calls.activeCalls()[0].called == "912");
+    BOOST_TEST(stateOf(h.calls) == "Calling");
+}
+
+BOOST_AUTO_TEST_CASE(sending_complete_routes_at_once) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.router.digits = 1;
+    h.router.variable = true;
+    h.calls.setOverlapReceiving(0, true, std::chrono::milliseconds(3000));
+    h.calls.onSetup(0, 1, overlapSetup("9"));
+    h.calls.onInformation(1, "5", true);
+    BOOST_TEST(h.sipPort.sent.size() == 1u);
+    BOOST_TEST(h.calls.activeCalls()[0].called == "95");
+}
+
+BOOST_AUTO_TEST_CASE(an_incomplete_number_at_the_timeout_is_cause_28) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.router.digits = 7;
+    h.calls.setOverlapReceiving(0, true, std::chrono::milliseconds(3000));
+    h.calls.onSetup(0, 1, overlapSetup("555"));
+    h.loop.advance(std::chrono::milliseconds(3000));
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 28");
+    BOOST_TEST(h.sipPort.sent.empty());
+    h.calls.onReleased(1, q850::Cause::InvalidNumberFormat);
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.calls.idleChannels(0) == 30);
+}
+
+BOOST_AUTO_TEST_CASE(the_pbx_hanging_up_while_digits_are_collected_frees_everything) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.router.digits = 7;
+    h.calls.setOverlapReceiving(0, true, std::chrono::milliseconds(3000));
+    h.calls.onSetup(0, 1, overlapSetup("555"));
+    h.calls.onDisconnect(1, q850::Cause::NormalClearing);
+    h.calls.onReleased(1, q850::Cause::NormalClearing);
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.loop.timers.empty());
+    h.loop.advance(std::chrono::milliseconds(5000));   // nothing left to fire
+    BOOST_TEST(h.sipPort.sent.empty());
+}
+
+BOOST_AUTO_TEST_CASE(without_overlap_receiving_a_setup_is_taken_as_complete) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.router.digits = 7;
+    h.calls.onSetup(0, 1, overlapSetup("555"));
+    BOOST_TEST(h.isdnPort.sent == (Lines{"DISCONNECT 1"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -458,6 +458,37 @@ BOOST_AUTO_TEST_CASE(table_is_shareable_and_independent_of_config) {
     BOOST_TEST(held->peer(99) == nullptr);
 }
 
+// Overlap receiving asks whether more digits could still match.
+BOOST_AUTO_TEST_CASE(trie_says_whether_more_digits_may_match) {
+    route::PatternTrie trie;
+    conf::DialPattern p;
+    BOOST_REQUIRE(conf::parseDialPattern("5552...", p).empty());
+    trie.insert(p, 1);
+    BOOST_REQUIRE(conf::parseDialPattern("9T", p).empty());
+    trie.insert(p, 2);
+    BOOST_REQUIRE(conf::parseDialPattern("55[0-3]", p).empty());
+    trie.insert(p, 3);
+    BOOST_TEST(trie.canExtend(""));
+    BOOST_TEST(trie.canExtend("555"));        // 5552... still ahead
+    BOOST_TEST(trie.canExtend("55"));         // 55[0-3] and 5552...
+    BOOST_TEST(!trie.canExtend("552"));       // 55[0-3] matched whole, nothing longer
+    BOOST_TEST(!trie.canExtend("5552000"));   // complete, nothing longer
+    BOOST_TEST(!trie.canExtend("55520001"));  // too long for anything
+    BOOST_TEST(trie.canExtend("9"));          // T takes more
+    BOOST_TEST(trie.canExtend("91234"));
+    BOOST_TEST(!trie.canExtend("7"));
+    BOOST_TEST(!trie.canExtend("5x"));        // not a dialable number
+
+    auto table = route::DialPeerTable::build(load(R"(
+dial-peer voice 1 voip
+ destination-pattern 5552...
+ session target ipv4:127.0.0.1
+)"));
+    BOOST_TEST(table->mayExtend("555", "", Direction::FromIsdn));
+    BOOST_TEST(!table->mayExtend("5552000", "", Direction::FromIsdn));
+    BOOST_TEST(!table->mayExtend("555", "", Direction::FromSip));   // no pots peer at all
+}
+
 BOOST_AUTO_TEST_CASE(trie_shares_prefixes_and_scales) {
     route::PatternTrie trie;
     conf::DialPattern p;

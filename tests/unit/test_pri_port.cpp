@@ -32,6 +32,9 @@ struct Listener : IsdnPortListener {
         log.push_back("setup " + s.called);
     }
     void onProceeding(IsdnCallId, int ch) override { log.push_back("proceeding " + std::to_string(ch)); }
+    void onInformation(IsdnCallId, const std::string& digits, bool complete) override {
+        log.push_back("information " + digits + (complete ? " complete" : ""));
+    }
     void onAlerting(IsdnCallId, int, bool inband) override { log.push_back(inband ? "alerting inband" : "alerting"); }
     void onProgress(IsdnCallId, int, bool inband) override { log.push_back(inband ? "progress inband" : "progress"); }
     void onConnect(IsdnCallId, int ch) override { log.push_back("connect " + std::to_string(ch)); }
