@@ -7,10 +7,10 @@ ChannelPool::ChannelPool(std::vector<int> bearers, Order order) : bearers_(std::
     for (int b : bearers_) slots_[b] = Slot{};
 }
 
-std::optional<int> ChannelPool::reserve(std::uint64_t owner) {
+std::optional<int> ChannelPool::reserve(std::uint64_t owner, int avoid) {
     auto pick = [&](auto first, auto last) -> std::optional<int> {
         for (auto it = first; it != last; ++it) {
-            if (it->second.use == Use::Idle) {
+            if (it->second.use == Use::Idle && it->first != avoid) {
                 it->second = Slot{Use::Reserved, owner};
                 return it->first;
             }

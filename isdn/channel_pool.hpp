@@ -19,9 +19,10 @@ public:
 
     ChannelPool(std::vector<int> bearers, Order order);
 
-    // Picks and reserves a free channel for an outgoing call; nullopt when
-    // all are busy (the caller clears with cause 34).
-    std::optional<int> reserve(std::uint64_t owner);
+    // Picks and reserves a free channel for an outgoing call, other than
+    // `avoid` (one the far end just refused); nullopt when all are busy (the
+    // caller clears with cause 34).
+    std::optional<int> reserve(std::uint64_t owner, int avoid = 0);
     // An incoming SETUP asks for `channel` (0 = any). We are the network
     // side when `weAreNetwork`. Returns the channel granted or nullopt (cause
     // 44 when exclusive, 34 when nothing is free).

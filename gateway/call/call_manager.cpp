@@ -141,7 +141,8 @@ void CallManager::execIsdn(Call& c, const isdn::IsdnCommand& cmd) {
                 if (!inbound) step(c, CallInput{CallEvent::OutAnswered});
             } else if constexpr (std::is_same_v<T, isdn::NotifyDisconnected>) {
                 if (inbound) step(c, CallInput{CallEvent::InCleared, v.cause});
-                else if (canHunt(c, 0, v.cause)) step(c, CallInput{CallEvent::OutRetry, v.cause});
+                else if (retryOnAnotherChannel(c, v.cause) || canHunt(c, 0, v.cause))
+                    step(c, CallInput{CallEvent::OutRetry, v.cause});
                 else step(c, CallInput{CallEvent::OutCleared, v.cause});
             } else if constexpr (std::is_same_v<T, isdn::NotifyReleased>) {
                 if (c.cause == q850::Cause::None) c.cause = v.cause;
@@ -218,6 +219,14 @@ bool CallManager::canHunt(const Call& c, int sipStatus, q850::Cause cause) const
     if (c.routes[c.routeIndex - 1].huntstop) return false;
     if (sipStatus) return !(sipStatus == 486 || sipStatus == 600 || sipStatus == 603 || sipStatus == 487);
     return q850::classOf(cause) == q850::Class::ResourceUnavailable;
+}
+
+bool CallManager::retryOnAnotherChannel(Call& c, q850::Cause cause) {
+    if (cause != q850::Cause::RequestedChannelNotAvailable || c.refusedChannel || c.routeIndex == 0) return false;
+    if (c.state != CallState::Calling && c.state != CallState::Early) return false;
+    c.refusedChannel = c.channel ? c.channel : -1;
+    --c.routeIndex;   // the same dial-peer again
+    return true;
 }
 
 void CallManager::placeCall(Call& c, bool first, std::vector<CallInput>& out) {

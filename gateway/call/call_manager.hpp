@@ -68,6 +68,7 @@ struct Call {
     std::string answerSdp;             // the answer we give (SIP-origin)
     RtpPeer remote;                    // negotiated far end
     kernel::TimerId digitTimer = 0;    // Collecting: the interdigit timer
+    int refusedChannel = 0;            // B-channel the PBX refused (cause 44): tried again elsewhere once
     q850::Cause cause = q850::Cause::None;
     // Run to completion: inputs for the legs and the call wait here while an
     // earlier one is being carried out, so no leg is fed from inside
@@ -175,6 +176,9 @@ private:
     // one tried is not `huntstop`, and the failure is not the called user's
     // definite answer.
     bool canHunt(const Call& c, int sipStatus, q850::Cause cause) const;
+    // Glare or a channel the PBX will not give (cause 44 to our SETUP): the
+    // same dial-peer is tried once more on another B-channel.
+    bool retryOnAnotherChannel(Call& c, q850::Cause cause);
     // Overlap receiving (call_manager_isdn.cpp). numberComplete: whether the
     // called number so far can be routed now (Incoming, or Refuse when no
     // dial-peer can ever match), nullopt while more digits may still match.

@@ -90,7 +90,7 @@ void CallManager::startIsdnAttempt(Call& c, std::vector<CallInput>& out) {
             cause = q850::Cause::NetworkOutOfOrder;   // D-channel down
             continue;
         }
-        auto channel = span.pool->reserve(c.id);
+        auto channel = span.pool->reserve(c.id, c.refusedChannel);
         if (!channel) {
             cause = q850::Cause::NoCircuitAvailable;
             continue;

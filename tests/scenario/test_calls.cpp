@@ -166,6 +166,27 @@ BOOST_AUTO_TEST_CASE(glare_on_user_side_yields_channel) {
     BOOST_TEST(h.isdnPort.sent.back() == "CALL PROCEEDING ch=31");
     h.calls.onProceeding(1000, 30);                               // network moves ours
     BOOST_TEST(h.calls.idleChannels(0) == 28);
+    BOOST_TEST(h.media.log.back() == "bearer 0/30");                 // its media follows
+}
+
+// The PBX will not give the channel of our SETUP (glare with a call of its
+// own, cause 44): the same dial-peer is tried once more on another channel.
+BOOST_AUTO_TEST_CASE(channel_refused_with_cause_44_is_retried_on_another_channel) {
+    Harness h;
+    h.addPots(10);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    h.calls.onDisconnect(1000, q850::Cause::RequestedChannelNotAvailable);
+    h.calls.onReleased(1000, q850::Cause::RequestedChannelNotAvailable);
+    BOOST_TEST(h.isdnPort.sent == (Lines{"SETUP 5551000 ch=31", "DISCONNECT 44", "SETUP 5551000 ch=30"}));
+    BOOST_TEST(h.media.log.back() == "bearer 0/30");
+    BOOST_TEST(h.sipPort.sent.empty());
+    // Refused again: no further try, the phone hears 503 with cause 44.
+    h.calls.onDisconnect(1001, q850::Cause::RequestedChannelNotAvailable);
+    h.calls.onReleased(1001, q850::Cause::RequestedChannelNotAvailable);
+    BOOST_TEST(h.sipPort.sent == (Lines{"503"}));
+    BOOST_TEST(h.sipPort.lastReason == 44);
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.calls.idleChannels(0) == 30);
 }
 
 BOOST_AUTO_TEST_CASE(dchannel_loss_keeps_the_active_call_until_the_port_releases_it) {

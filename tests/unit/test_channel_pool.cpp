@@ -15,6 +15,13 @@ BOOST_AUTO_TEST_CASE(user_side_hunts_descending_network_ascending) {
     BOOST_TEST(*net.reserve(10) == 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_refused_channel_is_avoided) {
+    ChannelPool p({1, 2}, ChannelPool::Order::Ascending);
+    BOOST_TEST(*p.reserve(10, 1) == 2);
+    BOOST_TEST(!p.reserve(11, 1).has_value());   // only the refused one is left
+    BOOST_TEST(*p.reserve(11) == 1);
+}
+
 BOOST_AUTO_TEST_CASE(exhaustion_and_release) {
     ChannelPool p({1, 2}, ChannelPool::Order::Ascending);
     BOOST_TEST(p.reserve(1).has_value());
