@@ -107,6 +107,7 @@ int Gateway::start() {
     router_ = std::make_unique<PeerRouter>(route::DialPeerTable::build(running_));
     calls_ = std::make_unique<CallManager>(*media_, *router_, &steadyNow);
     calls_->setLoop(*loop_);
+    calls_->startChannelAudit(kChannelAuditEvery);
     refreshActiveCount();
     if (!openSip()) return 1;
     attachSpans();

@@ -58,6 +58,15 @@ std::vector<SpanStatus> Gateway::spans() const {
             s.dchannelUp = calls_->dchannelUp(n);
             s.activeCalls = calls_->activeOnSpan(n);
             s.channels = channelStates(calls_->channels(n));
+            if (rt->second.port) {
+                const auto views = rt->second.port->channelViews();
+                for (ChannelStatus& ch : s.channels) {
+                    auto v = views.find(ch.channel);
+                    if (v == views.end()) continue;
+                    ch.q931 = v->second.restarting ? ChannelStatus::Q931::Restarting : ChannelStatus::Q931::Busy;
+                    ch.callRef = v->second.callRef;
+                }
+            }
         }
         out.push_back(std::move(s));
     }

@@ -6,6 +6,7 @@
 #include "isdn/q850.hpp"
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace gw::isdn {
@@ -59,6 +60,18 @@ public:
     virtual void disconnect(IsdnCallId id, q850::Cause cause) = 0;
     virtual bool dchannelUp() const = 0;
     virtual int callRef(IsdnCallId id) const = 0;
+
+    // The B-channels as Q.931 sees them: those a call reference holds, and
+    // the one a RESTART is outstanding for. Channels not listed are idle.
+    struct ChannelView {
+        IsdnCallId call = 0;       // 0: no call (restarting)
+        int callRef = 0;
+        bool restarting = false;
+    };
+    virtual std::map<int, ChannelView> channelViews() const = 0;
+    // Q.931 §5.5.1: returns `channel` to idle at both ends: any call on it
+    // ends here (reported released, cause 41) and RESTART goes out.
+    virtual void restartChannel(int channel) = 0;
 };
 
 class IsdnPortListener {

@@ -6,6 +6,7 @@
 #include "isdn/q931_decode.hpp"
 #include "kernel/log.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <sys/time.h>
@@ -280,6 +281,39 @@ IsdnCallId PriPort::setup(const SetupInfo& s) {
 
 void PriPort::noteChannel(PriCall call, int channel) {
     if (CallRec* r = rec(idFor(call)); r && channel > 0) r->channel = channel;
+}
+
+std::map<int, IsdnPort::ChannelView> PriPort::channelViews() const {
+    std::map<int, ChannelView> out;
+    for (const auto& [id, r] : calls_)
+        if (r.channel > 0) out[r.channel] = ChannelView{id, r.callRef, false};
+    if (restarting_) out[restarting_].restarting = true;
+    return out;
+}
+
+// A channel found out of step (the self-check): its calls end locally, as
+// for a RESTART received, and the far end is asked to idle it too. One
+// RESTART at a time: during the start-up round it joins the queue.
+void PriPort::restartChannel(int channel) {
+    if (!pri_ || !up_) return;
+    std::vector<IsdnCallId> gone;
+    for (auto it = calls_.begin(); it != calls_.end();) {
+        if (it->second.channel != channel) {
+            ++it;
+            continue;
+        }
+        if (it->second.call) pri_->destroy(it->second.call);
+        gone.push_back(it->first);
+        it = calls_.erase(it);
+    }
+    if (restarting_ || !toRestart_.empty()) {
+        if (restarting_ != channel && std::find(toRestart_.begin(), toRestart_.end(), channel) == toRestart_.end())
+            toRestart_.push_back(channel);
+    } else {
+        pri_->restart(channel);
+    }
+    reschedule();
+    for (IsdnCallId id : gone) listener_.onReleased(id, q850::Cause::TemporaryFailure);
 }
 
 // Q.931 §5.5.2: a RESTART from the far end returns the channel (or every

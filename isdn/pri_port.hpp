@@ -37,6 +37,8 @@ public:
     void disconnect(IsdnCallId id, q850::Cause cause) override;
     bool dchannelUp() const override { return up_; }
     int callRef(IsdnCallId id) const override;
+    std::map<int, ChannelView> channelViews() const override;
+    void restartChannel(int channel) override;
 
     // Q.931 §5.5: whether every idle B-channel is restarted (RESTART, one
     // channel at a time) each time the D-channel comes up, before the span

@@ -33,6 +33,8 @@ using CallId = std::uint64_t;
 // span it could use is down (alarm, D-channel), or every B-channel is busy.
 constexpr int kRetryAfterTrunkDownS = 30;
 constexpr int kRetryAfterCongestionS = 5;
+// How often the B-channel self-check compares the gateway with Q.931.
+constexpr std::chrono::milliseconds kChannelAuditEvery{30000};
 using Clock = std::chrono::steady_clock;
 // Q.931 T302, the interdigit timeout of overlap receiving (IOS's default).
 constexpr int kDefaultT302Ms = 10000;
@@ -148,6 +150,12 @@ public:
     // A shut-down or busied-out span: incoming SETUPs are cleared with cause
     // 34 and outgoing calls hunt past it; calls in progress continue.
     void setSpanBlocked(int span, bool blocked);
+    // B-channel self-check: every `every`, each B-channel's state as the
+    // gateway sees it is compared with Q.931's (the port's call references).
+    // A channel found out of step in two checks running is logged, its call
+    // (if any) cleared with cause 41, and the channel RESTARTed.
+    void startChannelAudit(std::chrono::milliseconds every);
+    void auditChannels();
     // Called with each finished call (for statistics and the benchmark).
     std::function<void(const Call&)> onCallEnded;
 
@@ -210,6 +218,8 @@ private:
     std::map<isdn::IsdnCallId, CallId> isdnIndex_;
     std::map<sip::SipDialogId, CallId> sipIndex_;
     CallId nextId_ = 1;
+    std::map<std::pair<int, int>, int> outOfStep_;   // (span, channel) -> checks found out of step in a row
+    std::chrono::milliseconds auditEvery_{0};
     std::uint64_t sessionVersion_ = 1;
 };
 

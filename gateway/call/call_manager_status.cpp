@@ -88,4 +88,57 @@ void CallManager::setSpanBlocked(int span, bool blocked) {
     GW_INFO("span %d: %s", span, blocked ? "new calls refused (shutdown or busyout)" : "accepting new calls");
 }
 
+void CallManager::startChannelAudit(std::chrono::milliseconds every) {
+    auditEvery_ = every;
+    if (!loop_ || every.count() <= 0) return;
+    loop_->startTimer(every, [this] {
+        auditChannels();
+        startChannelAudit(auditEvery_);
+    });
+}
+
+// What can put a channel out of step is a fault elsewhere (a lost message,
+// a far end that forgot a call); the check finds it rather than leaving the
+// channel unusable. A mismatch must be seen twice in a row, so that a call
+// caught half-way through set-up or clearing is never touched.
+void CallManager::auditChannels() {
+    std::map<std::pair<int, int>, int> seen;
+    for (auto& [spanNo, sp] : spans_) {
+        if (!sp.port || !sp.pool || !sp.dchannelUp) continue;
+        const auto views = sp.port->channelViews();
+        for (int ch : sp.pool->bearers()) {
+            const auto v = views.find(ch);
+            if (v != views.end() && v->second.restarting) continue;
+            const bool q931Busy = v != views.end() && v->second.call;
+            const auto owner = sp.pool->owner(ch);
+            const bool gatewayBusy = sp.pool->use(ch) != isdn::ChannelPool::Use::Idle;
+            Call* call = nullptr;
+            if (owner) {
+                auto it = calls_.find(*owner);
+                if (it != calls_.end()) call = it->second.get();
+            }
+            const char* problem = nullptr;
+            if (gatewayBusy && !call) problem = "held for a call that has ended";
+            else if (q931Busy && !isdnIndex_.count(v->second.call)) problem = "a Q.931 call reference without a call";
+            else if (gatewayBusy && !q931Busy) problem = "busy for the gateway, idle for Q.931";
+            else if (q931Busy && !gatewayBusy) problem = "busy for Q.931, idle for the gateway";
+            if (!problem) continue;
+            const auto key = std::make_pair(spanNo, ch);
+            const int count = outOfStep_.count(key) ? outOfStep_[key] + 1 : 1;
+            if (count < 2) {
+                seen[key] = count;
+                continue;
+            }
+            GW_WARN("span=%d B-channel %d out of step (%s): restarting it", spanNo, ch, problem);
+            if (gatewayBusy && !call) sp.pool->release(ch, *owner);
+            if (call && call->isdn && !q931Busy) {
+                // The call's Q.931 side is gone: end its ISDN leg as the port would.
+                feed(*call, isdn::IsdnInput{isdn::IsdnEvent::ReleaseInd, 0, q850::Cause::TemporaryFailure});
+            }
+            sp.port->restartChannel(ch);
+        }
+    }
+    outOfStep_ = std::move(seen);
+}
+
 } // namespace gw

@@ -48,6 +48,7 @@ void execShowSipUaCalls(ExecCall& c);
 void execClearCall(ExecCall& c);
 // cli_show_isdn.cpp
 void execShowIsdnStatus(ExecCall& c);
+void execShowIsdnService(ExecCall& c);
 void execShowControllers(ExecCall& c);
 void execShowVoicePorts(ExecCall& c);
 void execBusyout(ExecCall& c);

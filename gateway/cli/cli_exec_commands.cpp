@@ -92,6 +92,8 @@ void addCallRows(Table& t) {
 
 void addIsdnRows(Table& t) {
     t.add({show(), kw("isdn", "ISDN information"), kw("status", "ISDN line status")}, execShowIsdnStatus);
+    t.add({show(), kw("isdn", "ISDN information"), kw("service", "B-channel states, as Q.931 and the gateway see them")},
+          execShowIsdnService);
     Token controllers = kw("controllers", "Interface controller status");
     t.add({show(), controllers}, execShowControllers);
     t.add({show(), controllers, controllerType()}, execShowControllers);

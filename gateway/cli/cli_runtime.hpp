@@ -15,7 +15,9 @@ namespace gw {
 
 struct ChannelStatus {
     int channel = 0;
-    enum class Use { Idle, Reserved, InUse } use = Use::Idle;
+    enum class Use { Idle, Reserved, InUse } use = Use::Idle;   // as the gateway sees it
+    enum class Q931 { Idle, Busy, Restarting } q931 = Q931::Idle; // as Q.931 (libpri) sees it
+    int callRef = 0;                                              // Q931::Busy: its call reference
 };
 
 // One controller as `show isdn status` / `show controllers` see it.

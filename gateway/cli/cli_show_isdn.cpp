@@ -1,7 +1,10 @@
-// Exec commands on the spans: show isdn status, show controllers e1|t1 [N],
+// Exec commands on the spans: show isdn status, show isdn service, show controllers e1|t1 [N],
 // show voice port summary, busyout controller.
 #include "conf/values.hpp"
 #include "gateway/cli/cli_exec.hpp"
+
+#include <cstdio>
+#include <functional>
 
 namespace gw {
 namespace {
@@ -48,6 +51,48 @@ void controllerDetail(const SpanStatus& s, const conf::Controller* cfg, CliReply
 }
 
 } // namespace
+
+// IOS's layout: a row of channel numbers over a row of states, 16 a row.
+void stateRows(const SpanStatus& s, const std::function<int(const ChannelStatus&)>& state, CliReply& r) {
+    for (std::size_t i = 0; i < s.channels.size(); i += 16) {
+        std::string chans = "    Channel :", states = "    State   :";
+        for (std::size_t k = i; k < s.channels.size() && k < i + 16; ++k) {
+            char cell[8];
+            std::snprintf(cell, sizeof cell, "%3d", s.channels[k].channel);
+            chans += cell;
+            std::snprintf(cell, sizeof cell, "%3d", state(s.channels[k]));
+            states += cell;
+        }
+        r.add(chans);
+        r.add(states);
+    }
+}
+
+void execShowIsdnService(ExecCall& c) {
+    c.reply.add("PRI Channel Statistics:");
+    for (const auto& s : c.rt.spans()) {
+        c.reply.add("ISDN controller " + name(s) + (s.running ? "" : " (not started)"));
+        c.reply.add("  Configured Isdn Interface (dsl) " + std::to_string(s.number));
+        if (!s.running) continue;
+        c.reply.add("   Channel State as Q.931 sees it (0=Idle, 2=Busy, 4=Restart)");
+        stateRows(s, [](const ChannelStatus& ch) {
+            return ch.q931 == ChannelStatus::Q931::Busy ? 2 : ch.q931 == ChannelStatus::Q931::Restarting ? 4 : 0;
+        }, c.reply);
+        c.reply.add("   Channel State as the gateway sees it (0=Idle, 2=Busy, 3=Reserved)");
+        stateRows(s, [](const ChannelStatus& ch) {
+            return ch.use == ChannelStatus::Use::InUse ? 2 : ch.use == ChannelStatus::Use::Reserved ? 3 : 0;
+        }, c.reply);
+        std::string outOfStep;
+        for (const auto& ch : s.channels) {
+            const bool q931 = ch.q931 == ChannelStatus::Q931::Busy;
+            const bool ours = ch.use != ChannelStatus::Use::Idle;
+            if (q931 != ours && ch.q931 != ChannelStatus::Q931::Restarting)
+                outOfStep += (outOfStep.empty() ? " B" : ", B") + std::to_string(ch.channel);
+        }
+        c.reply.add("   Out of step:" + (outOfStep.empty() ? std::string(" none") : outOfStep +
+                    " (restarted if still out of step at the next self-check)"));
+    }
+}
 
 void execShowIsdnStatus(ExecCall& c) {
     const conf::Config& cfg = c.rt.running();

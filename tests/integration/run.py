@@ -570,6 +570,11 @@ def calling_party_name_type_and_presentation_arrive_intact():
         shown = gw.gwctl("show call active voice")[1]
         check('calling 5551000 (national, presentation allowed, name "Reception")' in shown,
               "show call active voice:\n" + shown)
+        # One channel busy, and Q.931 and the gateway agree on which.
+        service = gwctl_ok(gw, "show isdn service")
+        rows = [l.split(":")[1].split() for l in service.splitlines() if l.strip().startswith("State")]
+        check(len(rows) == 4 and sum(r.count("2") for r in rows[:2]) == 1 and rows[:2] == rows[2:] and
+              "Out of step: none" in service, "show isdn service:\n" + service)
         check(pbx.wait() == 0, "pbxsim call failed:\n" + pbx.err())
         hidden = Pbx(gw, ["call", "--to", "5552000", "--from", "5551000", "--from-name", "Reception",
                           "--restricted", "--talk", "0.5"])

@@ -35,6 +35,12 @@ struct FakeIsdnPort : isdn::IsdnPort {
     }
     bool dchannelUp() const override { return up; }
     int callRef(isdn::IsdnCallId) const override { return 1; }
+    std::map<int, ChannelView> views;   // what the test says Q.931 holds
+    std::map<int, ChannelView> channelViews() const override { return views; }
+    void restartChannel(int channel) override {
+        sent.push_back("RESTART ch=" + std::to_string(channel));
+        views.erase(channel);
+    }
 };
 
 struct FakeSipPort : sip::SipPort {

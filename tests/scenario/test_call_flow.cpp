@@ -256,3 +256,35 @@ BOOST_AUTO_TEST_CASE(without_overlap_receiving_a_setup_is_taken_as_complete) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The B-channel self-check against what Q.931 holds.
+BOOST_AUTO_TEST_SUITE(channel_audit)
+
+BOOST_AUTO_TEST_CASE(a_channel_out_of_step_twice_running_is_restarted_and_its_call_cleared) {
+    Harness h;
+    h.addPots(10);
+    h.calls.startChannelAudit(std::chrono::milliseconds(1000));
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    h.calls.onConnect(1000, 31);
+    h.calls.onAck(1);
+    h.isdnPort.views[31] = {1000, 1, false};
+    h.loop.advance(std::chrono::milliseconds(3000));   // in step: nothing done
+    BOOST_TEST(h.isdnPort.sent == (Lines{"SETUP 5551000 ch=31"}));
+
+    h.isdnPort.views.erase(31);                       // Q.931 lost the call
+    h.isdnPort.views[5] = {777, 0x55, false};          // and holds one the gateway never had
+    h.loop.advance(std::chrono::milliseconds(1000));   // seen once: could be a call half-way
+    BOOST_TEST(h.isdnPort.sent.size() == 1u);
+    h.loop.advance(std::chrono::milliseconds(1000));   // seen twice: restarted
+    BOOST_TEST(std::count(h.isdnPort.sent.begin(), h.isdnPort.sent.end(), "RESTART ch=31") == 1);
+    BOOST_TEST(std::count(h.isdnPort.sent.begin(), h.isdnPort.sent.end(), "RESTART ch=5") == 1);
+    BOOST_TEST(h.sipPort.sent.back() == "BYE");
+    BOOST_TEST(h.sipPort.lastReason == 41);
+    h.calls.onTerminated(1, 200);
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.calls.idleChannels(0) == 30);
+    h.loop.advance(std::chrono::milliseconds(5000));   // in step again: no more RESTARTs
+    BOOST_TEST(std::count(h.isdnPort.sent.begin(), h.isdnPort.sent.end(), "RESTART ch=31") == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
