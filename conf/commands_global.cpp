@@ -157,6 +157,19 @@ std::vector<CommandSpec> controllerCommands() {
               kw("T302", "Interdigit timeout (Q.931 T302)"), number(1000, 60000, "Milliseconds (default 10000)")},
          +[](Context& c, const Args& a) -> R { ctrl(c).overlapReceiving = true; ctrl(c).t302Ms = a.number(0); return ok(); },
          +[](Context& c, const Args&) -> R { ctrl(c).overlapReceiving = false; ctrl(c).t302Ms.reset(); return ok(); }, 2},
+        {kC, {kw("isdn", "ISDN commands"), kw("service", "Take a B-channel in or out of service (SERVICE message)"),
+              kw("dsl", "The ISDN interface: this controller's number"), number(0, 255, "Controller number"),
+              kw("b_channel", "B-channel"), number(1, 31, "B-channel number"),
+              kw("state", "Service state"), number(0, 2, "0 in service, 1 maintenance, 2 out of service")},
+         +[](Context& c, const Args& a) -> R {
+             if (a.number(0) != ctrl(c).number)
+                 return fault(0, "dsl " + std::to_string(a.number(0)) + " is not this controller (" +
+                                     std::to_string(ctrl(c).number) + ")");
+             if (a.number(2) == 0) ctrl(c).serviceStates.erase(a.number(1));
+             else ctrl(c).serviceStates[a.number(1)] = a.number(2);
+             return ok();
+         },
+         +[](Context& c, const Args& a) -> R { ctrl(c).serviceStates.erase(a.number(1)); return ok(); }, 6},
         {kC, {kw("shutdown", "Shut down the controller")},
          +[](Context& c, const Args&) -> R { ctrl(c).shutdown = true; return ok(); },
          +[](Context& c, const Args&) -> R { ctrl(c).shutdown = false; return ok(); }, -1},

@@ -18,6 +18,8 @@ void renderController(std::ostringstream& o, const Controller& c) {
     if (c.side) o << " isdn protocol-emulate " << (*c.side == IsdnSide::Network ? "network" : "user") << "\n";
     if (c.skipsendRestart) o << " isdn skipsend-restart\n";
     if (c.t309Ms) o << " isdn t309 " << *c.t309Ms << "\n";
+    for (const auto& [channel, state] : c.serviceStates)
+        o << " isdn service dsl " << c.number << " b_channel " << channel << " state " << state << "\n";
     if (c.overlapReceiving) {
         o << " isdn overlap-receiving";
         if (c.t302Ms) o << " T302 " << *c.t302Ms;

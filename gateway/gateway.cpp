@@ -93,6 +93,21 @@ void Gateway::applyController(int number, SpanRuntime& rt, const conf::Controlle
     rt.port->setRestartOnUp(!ctl.skipsendRestart);
     rt.port->setT309(ctl.t309Ms ? std::chrono::milliseconds(*ctl.t309Ms) : isdn::PriPort::kDefaultT309);
     calls_->setOverlapReceiving(number, ctl.overlapReceiving, std::chrono::milliseconds(ctl.t302Ms.value_or(kDefaultT302Ms)));
+    // `isdn service`: only the channels whose state changed.
+    std::set<int> channels;
+    for (const auto& [ch, st] : ctl.serviceStates) channels.insert(ch);
+    for (const auto& [ch, st] : rt.service) channels.insert(ch);
+    for (int ch : channels) {
+        const auto want = ctl.serviceStates.find(ch);
+        const int state = want == ctl.serviceStates.end() ? 0 : want->second;
+        const auto had = rt.service.find(ch);
+        if ((had == rt.service.end() ? 0 : had->second) == state) continue;
+        if (!rt.port->setChannelService(ch, state) && !rt.port->dchannelUp())
+            GW_INFO("controller %d: B-channel %d service state %d applies locally; SERVICE goes out when the "
+                    "D-channel is up", number, ch, state);
+        if (state == 0) rt.service.erase(ch);
+        else rt.service[ch] = state;
+    }
 }
 
 int Gateway::start() {

@@ -70,6 +70,7 @@ public:
 
 private:
     struct SpanRuntime {
+        std::map<int, int> service;   // B-channel service states applied (absent: in service)
         std::unique_ptr<kernel::Span> span;
         std::unique_ptr<isdn::PriPort> port;
     };

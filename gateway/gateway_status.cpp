@@ -63,7 +63,9 @@ std::vector<SpanStatus> Gateway::spans() const {
                 for (ChannelStatus& ch : s.channels) {
                     auto v = views.find(ch.channel);
                     if (v == views.end()) continue;
-                    ch.q931 = v->second.restarting ? ChannelStatus::Q931::Restarting : ChannelStatus::Q931::Busy;
+                    ch.service = v->second.service;
+                    if (v->second.restarting) ch.q931 = ChannelStatus::Q931::Restarting;
+                    else if (v->second.call) ch.q931 = ChannelStatus::Q931::Busy;
                     ch.callRef = v->second.callRef;
                 }
             }

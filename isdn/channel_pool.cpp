@@ -10,7 +10,7 @@ ChannelPool::ChannelPool(std::vector<int> bearers, Order order) : bearers_(std::
 std::optional<int> ChannelPool::reserve(std::uint64_t owner, int avoid) {
     auto pick = [&](auto first, auto last) -> std::optional<int> {
         for (auto it = first; it != last; ++it) {
-            if (it->second.use == Use::Idle && it->first != avoid) {
+            if (it->second.use == Use::Idle && it->first != avoid && !outOfService_.count(it->first)) {
                 it->second = Slot{Use::Reserved, owner};
                 return it->first;
             }
@@ -28,7 +28,7 @@ std::optional<int> ChannelPool::claimIncoming(std::uint64_t owner, int channel, 
         // Glare (Q.931 §5.2.3.1): our own pending SETUP holds this channel.
         // The network side keeps it; the user side yields to the network.
         bool glareWeYield = s.use == Use::Reserved && !weAreNetwork;
-        if (s.use == Use::Idle || glareWeYield) {
+        if ((s.use == Use::Idle || glareWeYield) && !outOfService_.count(channel)) {
             s = Slot{Use::InUse, owner};
             return channel;
         }
@@ -51,6 +51,12 @@ bool ChannelPool::move(std::uint64_t owner, int from, int to) {
     if (src != slots_.end() && src->second.owner == owner) src->second = Slot{};
     dst->second = Slot{Use::Reserved, owner};
     return true;
+}
+
+void ChannelPool::setInService(int channel, bool on) {
+    if (!slots_.count(channel)) return;
+    if (on) outOfService_.erase(channel);
+    else outOfService_.insert(channel);
 }
 
 void ChannelPool::markInUse(int channel) {
@@ -76,7 +82,7 @@ std::optional<std::uint64_t> ChannelPool::owner(int channel) const {
 
 int ChannelPool::idleCount() const {
     int n = 0;
-    for (const auto& [ch, s] : slots_) n += s.use == Use::Idle;
+    for (const auto& [ch, s] : slots_) n += s.use == Use::Idle && !outOfService_.count(ch);
     return n;
 }
 

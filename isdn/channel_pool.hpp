@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace gw::isdn {
@@ -31,6 +32,10 @@ public:
     // PROCEEDING with a different Channel ID): follow it.
     bool move(std::uint64_t owner, int from, int to);
     void markInUse(int channel);
+    // Maintenance: a channel out of service is never reserved nor granted;
+    // a call on it continues.
+    void setInService(int channel, bool on);
+    bool inService(int channel) const { return !outOfService_.count(channel); }
     void release(int channel, std::uint64_t owner);
 
     Use use(int channel) const;
@@ -47,6 +52,7 @@ private:
     std::vector<int> bearers_;
     Order order_;
     std::map<int, Slot> slots_;
+    std::set<int> outOfService_;
 };
 
 } // namespace gw::isdn

@@ -67,11 +67,16 @@ public:
         IsdnCallId call = 0;       // 0: no call (restarting)
         int callRef = 0;
         bool restarting = false;
+        int service = 0;           // 0 in service, 1 maintenance, 2 out of service
     };
     virtual std::map<int, ChannelView> channelViews() const = 0;
     // Q.931 §5.5.1: returns `channel` to idle at both ends: any call on it
     // ends here (reported released, cause 41) and RESTART goes out.
     virtual void restartChannel(int channel) = 0;
+    // Maintenance (Q.931 Annex / AT&T SERVICE): B-channel `channel` to
+    // state 0 (in service), 1 (maintenance) or 2 (out of service). Sends
+    // SERVICE where the switch type has it; returns whether it did.
+    virtual bool setChannelService(int channel, int state) = 0;
 };
 
 class IsdnPortListener {
@@ -91,6 +96,9 @@ public:
     // The call reference is gone (RELEASE / RELEASE COMPLETE done).
     virtual void onReleased(IsdnCallId id, q850::Cause cause) = 0;
     virtual void onDchannel(int span, bool up) = 0;
+    // A B-channel taken out of (state 1 or 2) or returned to (0) service,
+    // by the far end's SERVICE or by ours.
+    virtual void onChannelService(int span, int channel, int state) = 0;
 };
 
 } // namespace gw::isdn

@@ -97,6 +97,8 @@ PriEvent::Kind kindOf(int e) {
     case PRI_EVENT_HANGUP: return K::Hangup;
     case PRI_EVENT_HANGUP_ACK: return K::HangupAck;
     case PRI_EVENT_INFO_RECEIVED: return K::InfoReceived;
+    case PRI_EVENT_SERVICE: return K::Service;
+    case PRI_EVENT_SERVICE_ACK: return K::ServiceAck;
     default: return K::Other;
     }
 }
@@ -145,6 +147,14 @@ PriEvent translate(const pri_event& e) {
         out.channel = decodeChannel(e.ring.channel);
         out.setup.called = e.ring.callednum;
         out.setup.complete = e.ring.complete;
+        break;
+    case PRI_EVENT_SERVICE:
+        out.channel = decodeChannel(e.service.channel);
+        out.serviceState = e.service.changestatus;
+        break;
+    case PRI_EVENT_SERVICE_ACK:
+        out.channel = decodeChannel(e.service_ack.channel);
+        out.serviceState = e.service_ack.changestatus;
         break;
     case PRI_EVENT_SETUP_ACK:
         out.call = e.setup_ack.call;
@@ -211,6 +221,15 @@ void PriController::start(conf::IsdnSide side, conf::SwitchType switchType) {
     // types, EuroISDN among them).
     pri_display_options_send(ctrl_, PRI_DISPLAY_OPTION_NAME_INITIAL);
     pri_display_options_receive(ctrl_, PRI_DISPLAY_OPTION_NAME_INITIAL);
+    // The North American switch types take B-channels in and out of service
+    // with SERVICE / SERVICE ACKNOWLEDGE.
+    serviceMessages_ = switchType == conf::SwitchType::PrimaryNi || switchType == conf::SwitchType::Primary5ess ||
+                       switchType == conf::SwitchType::Primary4ess || switchType == conf::SwitchType::PrimaryDms100;
+    if (serviceMessages_) pri_set_service_message_support(ctrl_, 1);
+}
+
+bool PriController::service(int channel, int state) {
+    return serviceMessages_ && pri_maintenance_service(ctrl_, 0, channel, state) == 0;
 }
 
 void PriController::setLibpriDebug(LibpriDebug level) {

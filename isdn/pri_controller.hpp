@@ -33,7 +33,7 @@ using PriCall = q931_call*;
 struct PriEvent {
     enum class Kind {
         DchanUp, DchanDown, Restart, RestartAck, Ring, Proceeding, SetupAck, Ringing, Progress, Answer,
-        ConnectAck, HangupReq, Hangup, HangupAck, InfoReceived, Other
+        ConnectAck, HangupReq, Hangup, HangupAck, InfoReceived, Service, ServiceAck, Other
     };
     Kind kind = Kind::Other;
     PriCall call = nullptr;
@@ -41,6 +41,7 @@ struct PriEvent {
     // and RestartAck, 0 is the whole interface.
     int channel = 0;
     bool inband = false;       // Ringing, Progress: PI 1 or 8 (in-band information)
+    int serviceState = 0;      // Service, ServiceAck: 0 in service, 1 maintenance, 2 out of service
     int cause = 0;             // Hangup*, Progress: Q.850 cause as received (-1: none)
     SetupInfo setup;           // Ring: everything the SETUP carried; InfoReceived: the
                                // digits in `called`, Sending Complete in `complete`
@@ -128,6 +129,13 @@ public:
     // interfaces" (and no retransmission, as libpri would not recognise the
     // acknowledgement).
     bool restart(int channel);
+    // SERVICE (AT&T/Bellcore maintenance, the switch types that have it:
+    // NI2, 4ESS, 5ESS, DMS100): B-channel `channel` to state 0 (in service),
+    // 1 (maintenance) or 2 (out of service). False when the switch type has
+    // no SERVICE message or libpri refuses. libpri acknowledges a received
+    // SERVICE itself.
+    bool service(int channel, int state);
+    bool hasServiceMessages() const { return serviceMessages_; }
     // A D-channel outage with the line up: while silent every frame either
     // way is lost, so both ends' layer 2 times out (Q.921 T200 x N200).
     void setSilent(bool on) { silent_ = on; }
@@ -152,6 +160,7 @@ private:
     bool lineGone_ = false;
     bool restartAll_ = false;    // rewrite the next RESTART for the whole interface
     bool silent_ = false;
+    bool serviceMessages_ = false;
     bool watchTx_ = false;       // inside setup() or hangup(): note what goes out
     int txSetupRef_ = 0;         // call reference of a SETUP sent meanwhile
     bool txReleaseComplete_ = false;

@@ -20,8 +20,11 @@ std::atomic<IsdnCallId> gNextId{1};
 // How long a RESTART ACKNOWLEDGE is awaited before the RESTART is sent again,
 // and how many times it is sent (libpri's own T316 would wait 2 minutes). A
 // RESTART sent just after layer 2 came up can be lost when the far end then
-// re-establishes the link (Q.921 §5.7.1 discards the I queue).
-constexpr std::chrono::milliseconds kRestartAckWait{1500};
+// re-establishes the link (Q.921 §5.7.1 discards the I queue). Long enough
+// that an acknowledgement slowed by a busy far end is not overtaken by a
+// second RESTART, which could cross a SETUP the far end has meanwhile sent
+// on that channel and clear it.
+constexpr std::chrono::milliseconds kRestartAckWait{4000};
 constexpr int kRestartTries = 3;
 
 // A cause as libpri reports it (-1 or garbage when the message had none).
@@ -189,8 +192,12 @@ void PriPort::dispatch(const PriEvent& e) {
     switch (e.kind) {
     case K::DchanUp:
         up_ = true;
-        if (restartOnUp_) startRestarts();
-        else listener_.onDchannel(span_, true);
+        if (restartOnUp_) {
+            startRestarts();
+        } else {
+            sendServiceStates();
+            listener_.onDchannel(span_, true);
+        }
         break;
     case K::DchanDown:
         toRestart_.clear();
@@ -205,6 +212,17 @@ void PriPort::dispatch(const PriEvent& e) {
     case K::Proceeding:
         noteChannel(e.call, e.channel);
         if (IsdnCallId id = idFor(e.call)) listener_.onProceeding(id, e.channel);
+        break;
+    case K::Service:
+        // libpri has acknowledged it (SERVICE ACKNOWLEDGE).
+        GW_WARN("span=%d SERVICE from the far end: B-channel %d %s", span_, e.channel,
+                e.serviceState == 0 ? "in service" : e.serviceState == 1 ? "in maintenance" : "out of service");
+        if (e.serviceState == 0) service_.erase(e.channel);
+        else service_[e.channel] = e.serviceState;
+        listener_.onChannelService(span_, e.channel, e.serviceState);
+        break;
+    case K::ServiceAck:
+        GW_INFO("span=%d SERVICE ACKNOWLEDGE: B-channel %d state %d", span_, e.channel, e.serviceState);
         break;
     case K::InfoReceived:
         if (IsdnCallId id = idFor(e.call)) listener_.onInformation(id, e.setup.called, e.setup.complete);
@@ -288,7 +306,18 @@ std::map<int, IsdnPort::ChannelView> PriPort::channelViews() const {
     for (const auto& [id, r] : calls_)
         if (r.channel > 0) out[r.channel] = ChannelView{id, r.callRef, false};
     if (restarting_) out[restarting_].restarting = true;
+    for (const auto& [ch, state] : service_) out[ch].service = state;
     return out;
+}
+
+bool PriPort::setChannelService(int channel, int state) {
+    if (state == 0) service_.erase(channel);
+    else service_[channel] = state;
+    const bool sent = pri_ && up_ && pri_->service(channel, state);
+    if (sent) GW_INFO("span=%d SERVICE sent: B-channel %d to state %d", span_, channel, state);
+    listener_.onChannelService(span_, channel, state);
+    reschedule();
+    return sent;
 }
 
 // A channel found out of step (the self-check): its calls end locally, as
@@ -399,7 +428,14 @@ void PriPort::armRestartGuard() {
 
 void PriPort::finishRestarts() {
     GW_INFO("span=%d %d B-channel(s) restarted", span_, restartsAcked_);
+    sendServiceStates();
     if (up_) listener_.onDchannel(span_, true);
+}
+
+// The channels kept out of service are announced each time the link comes up.
+void PriPort::sendServiceStates() {
+    for (const auto& [ch, state] : service_)
+        if (pri_->service(ch, state)) GW_INFO("span=%d SERVICE sent: B-channel %d to state %d", span_, ch, state);
 }
 
 void PriPort::proceeding(IsdnCallId id, int channel) {

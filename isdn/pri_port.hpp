@@ -39,6 +39,7 @@ public:
     int callRef(IsdnCallId id) const override;
     std::map<int, ChannelView> channelViews() const override;
     void restartChannel(int channel) override;
+    bool setChannelService(int channel, int state) override;
 
     // Q.931 §5.5: whether every idle B-channel is restarted (RESTART, one
     // channel at a time) each time the D-channel comes up, before the span
@@ -72,6 +73,7 @@ private:
     void startRestarts();
     void restartNext();
     void finishRestarts();
+    void sendServiceStates();
     void armRestartGuard();
     void noteChannel(PriCall call, int channel);
     IsdnCallId idFor(PriCall call) const;
@@ -92,6 +94,7 @@ private:
     kernel::TimerId timer_ = 0;
     struct timeval timerDue_ {};   // libpri deadline the timer is set for
     std::map<IsdnCallId, CallRec> calls_;
+    std::map<int, int> service_;   // B-channels not in service: channel -> state (1 maintenance, 2 out)
     bool restartOnUp_ = true;
     std::chrono::milliseconds t309_ = kDefaultT309;
     std::vector<int> toRestart_;   // B-channels still to restart, in order

@@ -348,6 +348,15 @@ void CallManager::onDchannel(int span, bool up) {
     spans_[span].dchannelUp = up;
 }
 
+// Maintenance: a channel out of service takes no new call; one on it goes on.
+void CallManager::onChannelService(int span, int channel, int state) {
+    auto it = spans_.find(span);
+    if (it == spans_.end() || !it->second.pool) return;
+    it->second.pool->setInService(channel, state == 0);
+    GW_INFO("span %d: B-channel %d %s", span, channel,
+            state == 0 ? "in service" : state == 1 ? "in maintenance" : "out of service");
+}
+
 template void CallManager::feed(Call&, const isdn::IsdnInput&);
 template void CallManager::feed(Call&, const sip::SipInput&);
 template void CallManager::feed(Call&, const CallInput&);

@@ -126,6 +126,7 @@ public:
     void onDisconnect(isdn::IsdnCallId id, q850::Cause cause) override;
     void onReleased(isdn::IsdnCallId id, q850::Cause cause) override;
     void onDchannel(int span, bool up) override;
+    void onChannelService(int span, int channel, int state) override;
 
     // sip::SipPortListener
     void onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) override;

@@ -18,6 +18,7 @@ struct ChannelStatus {
     enum class Use { Idle, Reserved, InUse } use = Use::Idle;   // as the gateway sees it
     enum class Q931 { Idle, Busy, Restarting } q931 = Q931::Idle; // as Q.931 (libpri) sees it
     int callRef = 0;                                              // Q931::Busy: its call reference
+    int service = 0;                                              // 0 in service, 1 maintenance, 2 out of service
 };
 
 // One controller as `show isdn status` / `show controllers` see it.

@@ -82,6 +82,8 @@ void execShowIsdnService(ExecCall& c) {
         stateRows(s, [](const ChannelStatus& ch) {
             return ch.use == ChannelStatus::Use::InUse ? 2 : ch.use == ChannelStatus::Use::Reserved ? 3 : 0;
         }, c.reply);
+        c.reply.add("   Service State (0=Inservice 1=Maint 2=Outofservice)");
+        stateRows(s, [](const ChannelStatus& ch) { return ch.service; }, c.reply);
         std::string outOfStep;
         for (const auto& ch : s.channels) {
             const bool q931 = ch.q931 == ChannelStatus::Q931::Busy;

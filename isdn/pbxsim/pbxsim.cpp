@@ -239,6 +239,10 @@ void Pbxsim::onEvent(const PriEvent& e) {
     case K::Ring:
         onRing(e);
         return;
+    case K::Service:   // libpri has acknowledged it
+        log("far end set B" + std::to_string(e.channel) + " to service state " + std::to_string(e.serviceState) +
+            (e.serviceState == 0 ? " (in service)" : e.serviceState == 1 ? " (maintenance)" : " (out of service)"));
+        return;
     default:
         break;
     }

@@ -44,7 +44,7 @@ def with_gateway(peers, body, extra_cfg=""):
     try:
         body(gw, procs)
     except Failure:
-        sys.stdout.write("---- gatewayd log (tail) ----\n" + "\n".join(gw.text().splitlines()[-40:]) + "\n")
+        sys.stdout.write("---- gatewayd log (tail) ----\n" + "\n".join(gw.text().splitlines()[-int(os.environ.get("GWTEST_TAIL", "40")):]) + "\n")
         for p in procs:
             if isinstance(p, Pbx):
                 sys.stdout.write("---- pbxsim stderr (tail) ----\n" + "\n".join(p.err().splitlines()[-20:]) + "\n")
@@ -657,6 +657,32 @@ def overlap_receiving_of_a_seven_digit_number():
     port_a, port_b = free_port(), free_port()
     with_gateway(POTS + voip_peer(100, "5552...", port_a) + voip_peer(101, "9T", port_b), body,
                  extra_cfg="controller e1 0\n isdn overlap-receiving T302 2000\n")
+
+
+@test
+def busyout_of_one_channel_with_service_message():
+    """`isdn service dsl 0 b_channel 31 state 2` on a national ISDN span
+    sends SERVICE for B31 when the D-channel comes up (the PBX acknowledges
+    it), `show isdn service` shows B31 out of service, and a call from SIP
+    takes B30 instead of the user side's first choice B31."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["--switchtype", "ni2", "answer", "--count", "1", "--ring", "0", "--talk", "0.5"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        wait_for(lambda: "to service state 2" in pbx.err(), 10, "SERVICE at the PBX")
+        check("far end set B31 to service state 2 (out of service)" in pbx.err(), "pbxsim:\n" + pbx.err())
+        service = gwctl_ok(gw, "show isdn service")
+        rows = [l.split(":")[1].split() for l in service.splitlines() if l.strip().startswith("State")]
+        check(len(rows) == 6 and (rows[4] + rows[5])[-1] == "2" and (rows[4] + rows[5]).count("2") == 1,
+              "show isdn service:\n" + service)
+        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True)
+        procs.append(phone)
+        check(phone.wait(15) == 0, "SIPp phone failed:\n" + phone.errors())
+        check(pbx.wait(10) == 0, "pbxsim:\n" + pbx.err())
+        call = pbx.calls()[0]
+        check(call["channel"] == 30, "the call took B%s, not B30" % call["channel"])
+    with_gateway(POTS, body, extra_cfg="controller e1 0\n isdn switch-type primary-ni\n"
+                                       " isdn service dsl 0 b_channel 31 state 2\n")
 
 
 def active_call_count(gw):

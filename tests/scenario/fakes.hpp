@@ -37,6 +37,10 @@ struct FakeIsdnPort : isdn::IsdnPort {
     int callRef(isdn::IsdnCallId) const override { return 1; }
     std::map<int, ChannelView> views;   // what the test says Q.931 holds
     std::map<int, ChannelView> channelViews() const override { return views; }
+    bool setChannelService(int channel, int state) override {
+        sent.push_back("SERVICE ch=" + std::to_string(channel) + " state=" + std::to_string(state));
+        return true;
+    }
     void restartChannel(int channel) override {
         sent.push_back("RESTART ch=" + std::to_string(channel));
         views.erase(channel);

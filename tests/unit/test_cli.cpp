@@ -81,6 +81,7 @@ struct FakeRuntime : CliRuntime {
         for (int ch = 1; ch <= 3; ++ch) s.channels.push_back({ch, ch == 1 ? ChannelStatus::Use::InUse : ChannelStatus::Use::Idle});
         s.channels[0].q931 = ChannelStatus::Q931::Busy;   // B1 in step
         s.channels[2].q931 = ChannelStatus::Q931::Busy;   // B3 held by Q.931 only
+        s.channels[1].service = 2;                         // B2 out of service
         return {s};
     }
     SipStatus sip() const override { return {"127.0.0.1", 5060, true, true, ""}; }
@@ -264,6 +265,7 @@ BOOST_AUTO_TEST_CASE(calls_isdn_and_busyout) {
     BOOST_TEST(has(service, "    State   :  2  0  2"));   // Q.931
     BOOST_TEST(has(service, "    State   :  2  0  0"));   // the gateway
     BOOST_TEST(has(service, "Out of step: B3"));
+    BOOST_TEST(has(service, "    State   :  0  2  0"));   // service states
     BOOST_TEST(has(s.execute("show isdn status"), "1 Active Layer 3 Call(s)"));
     BOOST_TEST(has(s.execute("show controllers e1 0"), "E1 0 is up."));
     BOOST_TEST(has(s.execute("show voice port summary"), "in use"));

@@ -42,6 +42,9 @@ struct Listener : IsdnPortListener {
     void onDisconnect(IsdnCallId, q850::Cause c) override { log.push_back("disconnect " + std::to_string(q850::value(c))); }
     void onReleased(IsdnCallId, q850::Cause c) override { log.push_back("released " + std::to_string(q850::value(c))); }
     void onDchannel(int, bool on) override { up = on; }
+    void onChannelService(int, int ch, int state) override {
+        log.push_back("service " + std::to_string(ch) + " " + std::to_string(state));
+    }
 };
 
 // The network side: a PriController on the far end of the span, its events
