@@ -573,7 +573,7 @@ def calling_party_name_type_and_presentation_arrive_intact():
         # One channel busy, and Q.931 and the gateway agree on which.
         service = gwctl_ok(gw, "show isdn service")
         rows = [l.split(":")[1].split() for l in service.splitlines() if l.strip().startswith("State")]
-        check(len(rows) == 4 and sum(r.count("2") for r in rows[:2]) == 1 and rows[:2] == rows[2:] and
+        check(len(rows) == 6 and sum(r.count("2") for r in rows[:2]) == 1 and rows[:2] == rows[2:4] and
               "Out of step: none" in service, "show isdn service:\n" + service)
         check(pbx.wait() == 0, "pbxsim call failed:\n" + pbx.err())
         hidden = Pbx(gw, ["call", "--to", "5552000", "--from", "5551000", "--from-name", "Reception",
