@@ -169,6 +169,9 @@ void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
                 c.sip->setDialogId(c.sipId);
                 if (c.pddMicros < 0)
                     c.pddMicros = std::chrono::duration_cast<std::chrono::microseconds>(now_() - c.started).count();
+                GW_CCAPI("call=%llu INVITE %s via dial-peer %d (setup->invite %lld us)",
+                         static_cast<unsigned long long>(c.id), v.invite.requestUri.c_str(),
+                         c.routeIndex ? c.routes[c.routeIndex - 1].peerTag : 0, static_cast<long long>(c.pddMicros));
             } else if constexpr (std::is_same_v<T, sip::SendResponse>) {
                 if (v.cause) sipPort_->setReasonCause(c.sipId, v.cause);
                 if (v.retryAfter) sipPort_->setRetryAfter(c.sipId, v.retryAfter);

@@ -149,8 +149,6 @@ void CallManager::startSipAttempt(Call& c, std::vector<CallInput>&) {
     sip::SipInput in{sip::SipEvent::InviteReq};
     in.invite = inv;
     feed(c, in);
-    GW_CCAPI("call=%llu INVITE %s via dial-peer %d", static_cast<unsigned long long>(c.id), inv.requestUri.c_str(),
-            r.peerTag);
 }
 
 bool CallManager::applyAnswer(Call& c, const std::string& sdp) {
