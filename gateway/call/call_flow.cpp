@@ -163,7 +163,7 @@ void CallFlow::aRetry(const CallInput& in, std::vector<CallInput>&) {
 }
 
 void CallFlow::aClearInbound(const CallInput& in, std::vector<CallInput>&) {
-    m_.clearLeg(c_, CallManager::Side::Inbound, in.cause, in.status);
+    m_.clearLeg(c_, CallManager::Side::Inbound, in.cause, in.status, in.retryAfter);
 }
 
 void CallFlow::aClearOutbound(const CallInput& in, std::vector<CallInput>&) {

@@ -65,7 +65,7 @@ struct CallInput {
     CallEvent event;
     q850::Cause cause = q850::Cause::None;
     int status = 0;          // SIP status: of the failure, the 18x, or the one to refuse with
-    int retryAfter = 0;      // Refuse: Retry-After seconds on the 503
+    int retryAfter = 0;      // Refuse, OutCleared: Retry-After seconds on the 503
     bool alerting = false;   // OutRinging: ALERTING or 180 rather than PROGRESS
     bool inband = false;     // OutRinging: in-band tones or early media
     std::string sdp;         // OutRinging: early SDP from a 18x

@@ -143,7 +143,11 @@ void CallManager::execIsdn(Call& c, const isdn::IsdnCommand& cmd) {
                 if (inbound) step(c, CallInput{CallEvent::InCleared, v.cause});
                 else if (retryOnAnotherChannel(c, v.cause) || canHunt(c, 0, v.cause))
                     step(c, CallInput{CallEvent::OutRetry, v.cause});
-                else step(c, CallInput{CallEvent::OutCleared, v.cause});
+                else {
+                    CallInput in{CallEvent::OutCleared, v.cause};
+                    in.retryAfter = retryAfterFor(v.cause);
+                    step(c, in);
+                }
             } else if constexpr (std::is_same_v<T, isdn::NotifyReleased>) {
                 if (c.cause == q850::Cause::None) c.cause = v.cause;
                 releaseChannel(c);
@@ -212,16 +216,25 @@ void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
         cmd);
 }
 
-// Only an unanswered attempt hunts. IOS hunts on most failures of a voip peer; a definite answer from the
-// called user (busy, decline, cancelled) or `huntstop` ends the hunt. Toward
-// the PBX, only a lack of resources (Q.850 class 010: no circuit, congestion,
-// channel not available, temporary failure) is worth another pots peer.
+// Only an unanswered attempt hunts. IOS hunts on most failures of a voip
+// peer; a definite answer from the called user (busy, decline, cancelled) or
+// `huntstop` ends the hunt. Toward the PBX, only a lack of resources (Q.850
+// class 010: no circuit, congestion, channel not available, temporary
+// failure) is worth another pots peer.
 bool CallManager::canHunt(const Call& c, int sipStatus, q850::Cause cause) const {
     if (c.state != CallState::Calling && c.state != CallState::Early) return false;   // answered or clearing
     if (c.routeIndex == 0 || c.routeIndex >= c.routes.size()) return false;
     if (c.routes[c.routeIndex - 1].huntstop) return false;
     if (sipStatus) return !(sipStatus == 486 || sipStatus == 600 || sipStatus == 603 || sipStatus == 487);
     return q850::classOf(cause) == q850::Class::ResourceUnavailable;
+}
+
+// RFC 3261 §21.5.4: when to try again, for a call the PSTN side could not
+// take now; longer for a trunk that is down than for a full one.
+int retryAfterFor(q850::Cause cause) {
+    if (cause == q850::Cause::NetworkOutOfOrder) return kRetryAfterTrunkDownS;
+    if (cause == q850::Cause::NoCircuitAvailable) return kRetryAfterCongestionS;
+    return 0;
 }
 
 bool CallManager::retryOnAnotherChannel(Call& c, q850::Cause cause) {

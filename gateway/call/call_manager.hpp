@@ -35,6 +35,8 @@ constexpr int kRetryAfterTrunkDownS = 30;
 constexpr int kRetryAfterCongestionS = 5;
 // How often the B-channel self-check compares the gateway with Q.931.
 constexpr std::chrono::milliseconds kChannelAuditEvery{30000};
+// Retry-After for a 503 caused by `cause` (0: none).
+int retryAfterFor(q850::Cause cause);
 using Clock = std::chrono::steady_clock;
 // Q.931 T302, the interdigit timeout of overlap receiving (IOS's default).
 constexpr int kDefaultT302Ms = 10000;

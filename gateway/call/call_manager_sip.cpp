@@ -111,13 +111,9 @@ void CallManager::startIsdnAttempt(Call& c, std::vector<CallInput>& out) {
         onChannelKnown(c, *channel);
         return;
     }
-    // Nothing on the PSTN side can take the call now: say when to try again
-    // (RFC 3261 §21.5.4), longer for a trunk that is down than for a full one.
-    int retryAfter = cause == q850::Cause::NetworkOutOfOrder    ? kRetryAfterTrunkDownS
-                     : cause == q850::Cause::NoCircuitAvailable ? kRetryAfterCongestionS
-                                                                : 0;
+    // Nothing on the PSTN side can take the call now: say when to try again.
     CallInput refuse{CallEvent::Refuse, cause};
-    refuse.retryAfter = retryAfter;
+    refuse.retryAfter = retryAfterFor(cause);
     out.push_back(refuse);
 }
 

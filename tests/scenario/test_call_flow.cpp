@@ -121,6 +121,7 @@ BOOST_AUTO_TEST_CASE(a_setup_the_port_cannot_send_is_refused_with_503) {
     h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
     BOOST_TEST(h.sipPort.sent == (Lines{"503"}));
     BOOST_TEST(h.sipPort.lastReason == 38);
+    BOOST_TEST(h.sipPort.lastRetryAfter == kRetryAfterTrunkDownS);
     BOOST_TEST(h.calls.callCount() == 0u);
     BOOST_TEST(h.calls.idleChannels(0) == 30);
 }
