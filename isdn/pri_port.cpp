@@ -73,13 +73,7 @@ void PriPort::onLineEvent() {
             up_ = false;
             listener_.onDchannel(span_, false);
         }
-        std::vector<IsdnCallId> gone;
-        for (auto& [id, rec] : calls_) {
-            if (rec.call && pri_) pri_->destroy(rec.call);
-            gone.push_back(id);
-        }
-        calls_.clear();
-        for (IsdnCallId id : gone) listener_.onReleased(id, q850::Cause::NetworkOutOfOrder);
+        for (IsdnCallId id : dropCalls(0)) listener_.onReleased(id, q850::Cause::NetworkOutOfOrder);
         return;
     }
     if (!dWatched_) {
@@ -325,16 +319,7 @@ bool PriPort::setChannelService(int channel, int state) {
 // RESTART at a time: during the start-up round it joins the queue.
 void PriPort::restartChannel(int channel) {
     if (!pri_ || !up_) return;
-    std::vector<IsdnCallId> gone;
-    for (auto it = calls_.begin(); it != calls_.end();) {
-        if (it->second.channel != channel) {
-            ++it;
-            continue;
-        }
-        if (it->second.call) pri_->destroy(it->second.call);
-        gone.push_back(it->first);
-        it = calls_.erase(it);
-    }
+    const std::vector<IsdnCallId> gone = dropCalls(channel);
     if (restarting_ || !toRestart_.empty()) {
         if (restarting_ != channel && std::find(toRestart_.begin(), toRestart_.end(), channel) == toRestart_.end())
             toRestart_.push_back(channel);
@@ -345,21 +330,29 @@ void PriPort::restartChannel(int channel) {
     for (IsdnCallId id : gone) listener_.onReleased(id, q850::Cause::TemporaryFailure);
 }
 
-// Q.931 §5.5.2: a RESTART from the far end returns the channel (or every
-// channel) to the idle condition; libpri has acknowledged it. The calls on
-// it end here without any message on the D-channel, as the far end has
-// cleared them too, and the call layer hears cause 41.
-void PriPort::onRestart(int channel) {
+// Ends the calls on B-channel `channel` (0: every call) here, without a
+// message on the D-channel: libpri forgets them. Returns their ids, for the
+// caller to report once its own state is settled.
+std::vector<IsdnCallId> PriPort::dropCalls(int channel) {
     std::vector<IsdnCallId> gone;
     for (auto it = calls_.begin(); it != calls_.end();) {
         if (channel != 0 && it->second.channel != channel) {
             ++it;
             continue;
         }
-        if (it->second.call) pri_->destroy(it->second.call);
+        if (it->second.call && pri_) pri_->destroy(it->second.call);
         gone.push_back(it->first);
         it = calls_.erase(it);
     }
+    return gone;
+}
+
+// Q.931 §5.5.2: a RESTART from the far end returns the channel (or every
+// channel) to the idle condition; libpri has acknowledged it. The calls on
+// it end here without any message on the D-channel, as the far end has
+// cleared them too, and the call layer hears cause 41.
+void PriPort::onRestart(int channel) {
+    const std::vector<IsdnCallId> gone = dropCalls(channel);
     if (channel) GW_WARN("span=%d RESTART received for B-channel %d: %zu call(s) cleared", span_, channel, gone.size());
     else GW_WARN("span=%d RESTART received for the whole interface: %zu call(s) cleared", span_, gone.size());
     for (IsdnCallId id : gone) listener_.onReleased(id, q850::Cause::TemporaryFailure);

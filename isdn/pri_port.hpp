@@ -70,6 +70,7 @@ private:
     void onRing(const PriEvent& e);
     void onHangup(const PriEvent& e, bool ack);
     void onRestart(int channel);
+    std::vector<IsdnCallId> dropCalls(int channel);
     void startRestarts();
     void restartNext();
     void finishRestarts();
