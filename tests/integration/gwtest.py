@@ -158,6 +158,13 @@ class Pbx:
                 self.proc.kill()
 
 
+def udp_bound(port):
+    """Whether some socket is bound to UDP `port` (IPv4)."""
+    want = ":%04X" % port
+    with open("/proc/net/udp") as f:
+        return any(line.split()[1].endswith(want) for line in f.readlines()[1:])
+
+
 class Sipp:
     """SIPp with one of our scenarios; keys fill [name] fields."""
 
@@ -193,6 +200,12 @@ class Sipp:
         args += extra or []
         self.out = open(os.path.join(gw.dir, "sipp-%d.out" % port), "w")
         self.proc = subprocess.Popen(args, stdout=self.out, stderr=subprocess.STDOUT, cwd=gw.dir)
+        if not uac:
+            # A phone that is not listening yet makes the gateway's INVITE fail
+            # at once (ICMP port unreachable, a local 503, cause 41 to the PBX).
+            deadline = time.time() + 10
+            while not udp_bound(port) and self.proc.poll() is None and time.time() < deadline:
+                time.sleep(0.01)
 
     def wait(self, timeout=60):
         try:
