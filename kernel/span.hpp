@@ -75,9 +75,10 @@ public:
 
 // Opens a virtual span at `path` (a unix socket). Device end: creates the
 // socket (an existing stale socket is replaced, a live one is an error).
-// Peer end: connects to it. On failure returns nullptr and sets `error` to a
-// sentence for the administrator.
+// Peer end: connects to it, and with `reattach` connects again whenever the
+// Device has gone away and comes back. On failure returns nullptr and sets
+// `error` to a sentence for the administrator.
 std::unique_ptr<Span> openVirtualSpan(const std::string& path, SpanType type, SpanEnd end,
-                                      std::string& error);
+                                      std::string& error, bool reattach = false);
 
 } // namespace gw::kernel

@@ -169,7 +169,7 @@ void VirtualSpan::run() {
         const nfds_t linkAt = link_ ? n++ : 0;
         if (link_) fds[linkAt] = {link_.get(), POLLIN, 0};
 
-        if (::poll(fds, n, -1) < 0) {
+        if (::poll(fds, n, waitingToReattach() ? kReattachEveryMs : -1) < 0) {
             if (errno == EINTR) continue;
             log(std::string("relay stopped: ") + std::strerror(errno));
             return;
@@ -179,7 +179,9 @@ void VirtualSpan::run() {
             [[maybe_unused]] ssize_t rc = ::read(wake_.get(), &count, sizeof count);
             applyCommands();
             if (dGone_.exchange(false)) {
-                if (link_) detach("far end closed its D-channel");
+                // A hang-up while the line is down belongs to the previous
+                // far end (a new one may already be greeting us).
+                if (link_ && !alarm_) detach("far end closed its D-channel");
                 else lineDown();   // the reader has drained the hung-up line
             }
         }
@@ -187,7 +189,25 @@ void VirtualSpan::run() {
         if (fds[2].revents != 0) drainIdleD();
         if (linkAt != 0 && fds[linkAt].revents != 0) readLink();
         if (listenAt != 0 && fds[listenAt].revents != 0) acceptPeer();
+        if (waitingToReattach()) tryReattach();
     }
+}
+
+bool VirtualSpan::waitingToReattach() const {
+    return reattach_ && !link_;
+}
+
+// A Device that is not back yet refuses the connection (or its socket file
+// is gone); a new one that has bound the path takes it.
+void VirtualSpan::tryReattach() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < nextReattach_) return;
+    nextReattach_ = now + std::chrono::milliseconds(kReattachEveryMs);
+    std::string error;
+    UniqueFd fd = connectSpanSocket(path_, error);
+    if (!fd) return;
+    log("the device is back; attaching again");
+    attach(std::move(fd));
 }
 
 void VirtualSpan::applyCommands() {
@@ -321,6 +341,7 @@ void VirtualSpan::detach(const char* why) {
     for (auto& entry : bearers_) entry.second.fromFar.clear();
     std::string text = std::string(why) + "; span in alarm";
     if (end_ == SpanEnd::Device) text += ", waiting for a far end";
+    if (reattach_) text += ", attaching again when the device is back";
     log(text);
 }
 

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include <array>
+#include <chrono>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -35,6 +36,7 @@ constexpr std::uint8_t kDchannelTag = 0;
 constexpr std::size_t kMaxQueuedFrames = 6;      // per direction and channel
 constexpr std::size_t kMaxWireMessage = 1024;    // larger than any Q.921 frame
 constexpr std::size_t kMaxBearers = 31;          // an E1's timeslots 1-31
+constexpr int kReattachEveryMs = 250;            // Peer end, see setReattach()
 
 std::string spanHello(SpanType type);
 // Parses a hello; false if it is not one.
@@ -64,6 +66,10 @@ public:
 
     // Creates the internal fds and starts the relay thread.
     bool start(std::string& error);
+    // Peer end: after the Device goes away, connect to the path again every
+    // kReattachEvery until it is back (as a line comes back when the far end's
+    // card does), instead of staying in alarm. Call before start().
+    void setReattach(bool on) { reattach_ = on; }
 
     const SpanShape& shape() const override { return shape_; }
     int dchannelFd() const override { return dPoll_.get(); }
@@ -97,6 +103,8 @@ private:
     void tick();
     void clockBearer(int channel, Bearer& bearer);
     void acceptPeer();
+    bool waitingToReattach() const;
+    void tryReattach();
     void attach(UniqueFd link);
     void detach(const char* why);
     void readLink();
@@ -120,6 +128,8 @@ private:
     UniqueFd listen_;                // Device end only
     UniqueFd link_;                  // connection to the far end, if any
     bool helloSeen_ = false;
+    bool reattach_ = false;          // Peer end only, see setReattach()
+    std::chrono::steady_clock::time_point nextReattach_{};
     bool timerArmed_ = false;
     // dUpper_ is the fd number the layer above reads; the relay thread dup2()s
     // onto it the near end of a pair whose far end is either the far-end

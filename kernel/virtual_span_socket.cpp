@@ -115,11 +115,12 @@ UniqueFd connectSpanSocket(const std::string& path, std::string& error) {
 }
 
 std::unique_ptr<Span> openVirtualSpan(const std::string& path, SpanType type, SpanEnd end,
-                                      std::string& error) {
+                                      std::string& error, bool reattach) {
     UniqueFd sock = end == SpanEnd::Device ? listenSpanSocket(path, error)
                                            : connectSpanSocket(path, error);
     if (!sock) return nullptr;
     auto span = std::make_unique<VirtualSpan>(path, type, end, std::move(sock));
+    span->setReattach(reattach && end == SpanEnd::Peer);
     if (!span->start(error)) return nullptr;
     return span;
 }

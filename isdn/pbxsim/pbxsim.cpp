@@ -146,8 +146,8 @@ void Pbxsim::pollOnce(int signalFd) {
     if (const auto timer = pri_->untilNextTimer(); timer && timer->count() <= 0) pri_->runTimers();
 }
 
-// Peer end: the device going away is fatal. Device end (--listen): calls in
-// progress are lost, and the far end may come back.
+// Peer end: the device going away is fatal, unless --reattach. Device end
+// (--listen): calls in progress are lost, and the far end may come back.
 bool Pbxsim::checkSpan() {
     const bool alarm = span_.inAlarm();
     if (!alarm) {
@@ -159,6 +159,12 @@ bool Pbxsim::checkSpan() {
     }
     if (!wasInAlarm_) {
         wasInAlarm_ = true;
+        if (options_.reattach) {
+            // As a PBX whose card lost its line: layer 2 finds out on its own
+            // (T203, T200 x N200) and Q.931 keeps active calls for T309.
+            log("span in alarm: the device went away; waiting for it to come back");
+            return true;
+        }
         dchanUp_ = false;
         sawPeerSabme_ = false;
         if (!options_.listen) {

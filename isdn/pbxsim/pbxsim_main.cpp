@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     ::signal(SIGPIPE, SIG_IGN);
 
     const auto end = options.listen ? kernel::SpanEnd::Device : kernel::SpanEnd::Peer;
-    auto span = kernel::openVirtualSpan(options.span, options.type, end, error);
+    auto span = kernel::openVirtualSpan(options.span, options.type, end, error, options.reattach);
     if (!span) {
         std::fprintf(stderr, "pbxsim: %s\n", error.c_str());
         return 1;

@@ -23,6 +23,7 @@ const std::map<std::string, OptionSpec>& optionTable() {
         {"--span", {Scope::Global, true}},     {"--side", {Scope::Global, true}},
         {"--switchtype", {Scope::Global, true}}, {"--type", {Scope::Global, true}},
         {"--listen", {Scope::Global, false}},  {"--timeout", {Scope::Global, true}},
+        {"--reattach", {Scope::Global, false}},
         {"-v", {Scope::Global, false}},        {"--verbose", {Scope::Global, false}},
         {"--count", {Scope::Both, true}},      {"--talk", {Scope::Both, true}},
         {"--tone", {Scope::Both, true}},       {"--level", {Scope::Both, true}},
@@ -127,6 +128,8 @@ bool applyGlobal(const std::string& name, const std::string& value, PbxsimOption
         o.timeout = t;
     } else if (name == "--listen") {
         o.listen = true;
+    } else if (name == "--reattach") {
+        o.reattach = true;
     } else {
         o.verbose = true;
     }
@@ -242,6 +245,8 @@ bool checkCombination(PbxsimOptions& o, bool typeSet, bool switchSet, std::strin
         error = "call --count needs at least 1";
     } else if (o.echo && o.toneHz) {
         error = "answer takes --echo or --tone, not both";
+    } else if (o.reattach && o.listen) {
+        error = "--reattach is for the far end; with --listen pbxsim owns the span and waits anyway";
     } else if ((o.restart || o.dropAfter) && o.count < 1) {
         error = "answer --restart and --drop-dchannel need --count N (they follow the N-th answer)";
     }
@@ -296,7 +301,7 @@ ParseOutcome parsePbxsimArgs(const std::vector<std::string>& args, PbxsimOptions
 const char* pbxsimUsage() {
     return "usage:\n"
            "  pbxsim --span PATH [--side net|cpe] [--switchtype TYPE] [--type e1|t1] [--listen]\n"
-           "         [--timeout SECONDS] [-v] call --to NUMBER [--from NUMBER] [--count N]\n"
+           "         [--reattach] [--timeout SECONDS] [-v] call --to NUMBER [--from NUMBER] [--count N]\n"
            "         [--talk SECONDS] [--tone HZ] [--level DBM0] [--expect answer|busy|cause=N]\n"
            "         [--hangup-after-answer SECONDS] [--from-name NAME]\n"
            "         [--from-type unknown|international|national|subscriber] [--restricted]\n"
@@ -308,6 +313,9 @@ const char* pbxsimUsage() {
            "\n"
            "  --span PATH       virtual span socket; pbxsim connects to it as the far end,\n"
            "                    or owns it with --listen (two pbxsims back to back)\n"
+           "  --reattach        when the device end goes away (gatewayd stopped or killed),\n"
+           "                    keep running and attach again when it is back; libpri's own\n"
+           "                    layer 2 and T309 decide what becomes of the calls meanwhile\n"
            "  --side            net (default) or cpe; --type e1 (default, A-law) or t1 (mu-law)\n"
            "  --switchtype      national|ni2|5ess|dms100|4ess|euroisdn|net5|qsig\n"
            "                    (default euroisdn; national with --type t1)\n"

@@ -28,6 +28,7 @@ struct PbxsimOptions {
     std::string switchName = "euroisdn";
     kernel::SpanType type = kernel::SpanType::E1;
     bool listen = false;                   // be the Device end of the span
+    bool reattach = false;                 // Peer end: survive the Device going away
     std::optional<double> timeout;         // seconds; see pbxsimUsage()
     bool verbose = false;
     Mode mode = Mode::Call;

@@ -90,6 +90,14 @@ class Gateway:
         check(rc == 0, "gatewayd exit status %s after SIGINT" % rc)
         self._start()
 
+    def crash_and_start(self):
+        """Kills gatewayd (SIGKILL: nothing is cleaned up) and starts it again
+        on the same files."""
+        self.proc.kill()
+        self.proc.wait()
+        self.log.close()
+        self._start()
+
     def gwctl(self, *commands, stdin=None):
         """Runs gwctl -c COMMAND... (or a script on stdin); (status, stdout, stderr)."""
         args = [os.path.join(BIN, "gwctl"), "--socket", self.cli_socket]

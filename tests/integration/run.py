@@ -458,6 +458,35 @@ def pbx_vanishing_clears_the_sip_side_at_once():
 
 
 @test
+def gateway_killed_with_calls_up_restarts_every_channel_when_back():
+    """gatewayd is killed (kill -9) with five calls up and started again on
+    the same config. The PBX still holds the five calls; the restarted gateway
+    restarts every B-channel when its D-channel comes up (Q.931 §5.5.1), so
+    the PBX clears them, and the next five calls from the phones are
+    answered on channels and call references the PBX has free."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["--reattach", "answer", "--count", "0", "--ring", "0"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        before = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True, calls=5, limit=5,
+                      rate=20)
+        procs.append(before)
+        wait_for(lambda: active_call_count(gw) == 5, 15, "five calls up")
+        gw.crash_and_start()
+        before.stop()
+        wait_for(lambda: "the device is back; attaching again" in pbx.err(), 10, "pbxsim attached again")
+        wait_for(lambda: pbx.err().count("the far end restarted the B-channel") == 5, 15,
+                 "the PBX's five stale calls cleared by the gateway's RESTARTs")
+        wait_for(lambda: "30 B-channel(s) restarted" in gw.text(), 15, "the gateway's restarts acknowledged")
+        after = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True, calls=5, limit=5,
+                     rate=20)
+        procs.append(after)
+        wait_for(lambda: active_call_count(gw) == 5, 15, "five new calls up after the restart")
+        check("408" not in after.errors(), "a call after the restart timed out:\n" + after.errors())
+    with_gateway(POTS, body)
+
+
+@test
 def pbx_restart_of_the_interface_clears_every_call():
     """The PBX sends RESTART for all interfaces (Q.931 §5.5) with five calls
     up: the gateway acknowledges it, each phone gets its BYE with Reason

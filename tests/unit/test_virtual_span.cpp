@@ -228,6 +228,33 @@ BOOST_AUTO_TEST_CASE(alarm_and_recovery) {
     BOOST_TEST(waitFor([&] { return again->inAlarm(); }));
 }
 
+// A far end that reattaches outlives the device: while it is gone the line is
+// down (frames lost), and a new device on the same path gets the far end back
+// with a working D-channel, as a card's line comes back with the PBX.
+BOOST_AUTO_TEST_CASE(reattaching_peer_comes_back_to_a_new_device) {
+    TempDir tmp;
+    auto device = open(tmp.path(), SpanEnd::Device);
+    std::string error;
+    auto peer = openVirtualSpan(tmp.path(), SpanType::E1, SpanEnd::Peer, error, true);
+    BOOST_REQUIRE_MESSAGE(peer, error);
+    BOOST_REQUIRE(waitFor([&] { return !device->inAlarm() && !peer->inAlarm(); }));
+
+    device.reset();
+    BOOST_REQUIRE(waitFor([&] { return peer->inAlarm(); }));
+    std::vector<std::uint8_t> buf(kMaxWireMessage);
+    BOOST_TEST(peer->readDchannel(buf.data(), buf.size()) == -1);   // the old line hung up
+    sendD(*peer, kFrame);                                           // lost: nobody there
+
+    device = open(tmp.path(), SpanEnd::Device);
+    BOOST_REQUIRE(waitFor([&] { return !device->inAlarm() && !peer->inAlarm(); }, 3000));
+    const std::vector<std::uint8_t> marker{0x02, 0x01, 0x7f, 0x7f, 0x00, 0x00};
+    sendD(*peer, marker);
+    BOOST_TEST(recvD(*device).at(2) == 0x7f);   // the frame sent while it was gone did not arrive
+    sendD(*device, kFrame);
+    BOOST_TEST(recvD(*peer).size() == kFrame.size());
+    BOOST_TEST(!peer->inAlarm());
+}
+
 BOOST_AUTO_TEST_CASE(second_peer_is_refused_and_types_must_match) {
     TempDir tmp;
     auto device = open(tmp.path(), SpanEnd::Device);
