@@ -33,6 +33,7 @@ struct Controller {
     std::optional<int> t309Ms;              // isdn t309: active calls outlive a layer 2 loss this long
     bool overlapReceiving = false;          // isdn overlap-receiving: collect digits of a SETUP without Sending Complete
     std::optional<int> t302Ms;              // isdn overlap-receiving T302 MS: interdigit timeout
+    bool sendingComplete = false;           // isdn sending-complete: every SETUP en bloc, no overlap sending
     std::map<int, int> serviceStates;       // isdn service dsl N b_channel C state S (S 1 or 2; absent = in service)
     bool operator==(const Controller&) const = default;
 };

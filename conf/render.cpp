@@ -20,6 +20,7 @@ void renderController(std::ostringstream& o, const Controller& c) {
     if (c.t309Ms) o << " isdn t309 " << *c.t309Ms << "\n";
     for (const auto& [channel, state] : c.serviceStates)
         o << " isdn service dsl " << c.number << " b_channel " << channel << " state " << state << "\n";
+    if (c.sendingComplete) o << " isdn sending-complete\n";
     if (c.overlapReceiving) {
         o << " isdn overlap-receiving";
         if (c.t302Ms) o << " T302 " << *c.t302Ms;

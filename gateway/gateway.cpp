@@ -93,6 +93,8 @@ void Gateway::applyController(int number, SpanRuntime& rt, const conf::Controlle
     rt.port->setRestartOnUp(!ctl.skipsendRestart);
     rt.port->setT309(ctl.t309Ms ? std::chrono::milliseconds(*ctl.t309Ms) : isdn::PriPort::kDefaultT309);
     calls_->setOverlapReceiving(number, ctl.overlapReceiving, std::chrono::milliseconds(ctl.t302Ms.value_or(kDefaultT302Ms)));
+    calls_->setOverlapSending(
+        number, isdn::PriController::overlapSwitch(switchTypeOf(running_, ctl)) && !ctl.sendingComplete);
     // `isdn service`: only the channels whose state changed.
     std::set<int> channels;
     for (const auto& [ch, st] : ctl.serviceStates) channels.insert(ch);

@@ -37,6 +37,7 @@ const char* toString(IsdnState s) {
     switch (s) {
     case IsdnState::Null: return "Null";
     case IsdnState::CallInitiated: return "CallInitiated";
+    case IsdnState::OverlapSending: return "OverlapSending";
     case IsdnState::OutgoingCallProceeding: return "OutgoingCallProceeding";
     case IsdnState::CallDelivered: return "CallDelivered";
     case IsdnState::CallPresent: return "CallPresent";
@@ -54,6 +55,7 @@ const char* toString(IsdnState s) {
 const char* toString(IsdnEvent e) {
     switch (e) {
     case IsdnEvent::SetupInd: return "Setup";
+    case IsdnEvent::SetupAckInd: return "SetupAck";
     case IsdnEvent::ProceedingInd: return "CallProceeding";
     case IsdnEvent::AlertingInd: return "Alerting";
     case IsdnEvent::ProgressInd: return "Progress";
@@ -75,7 +77,8 @@ const char* toString(IsdnEvent e) {
 
 const std::vector<IsdnState>& IsdnLeg::allStates() {
     using S = IsdnState;
-    static const std::vector<S> all = {S::Null, S::CallInitiated, S::OutgoingCallProceeding, S::CallDelivered,
+    static const std::vector<S> all = {S::Null, S::CallInitiated, S::OverlapSending, S::OutgoingCallProceeding,
+                                       S::CallDelivered,
                                        S::CallPresent, S::CallReceived, S::ConnectRequest,
                                        S::IncomingCallProceeding, S::Active, S::DisconnectRequest,
                                        S::ReleaseRequest, S::OverlapReceiving};
@@ -98,6 +101,14 @@ const IsdnLeg::Table& IsdnLeg::table() {
             {S::CallInitiated, E::ConnectInd, &IsdnLeg::aConnectInd, S::Active},
             {S::OutgoingCallProceeding, E::ConnectInd, &IsdnLeg::aConnectInd, S::Active},
             {S::CallDelivered, E::ConnectInd, &IsdnLeg::aConnectInd, S::Active},
+            // Q.931 §5.1.3: overlap sending. The SETUP went without Sending
+            // Complete and the far end wants more digits; the SIP side gave
+            // them all at once, so the far end's T302 completes the number.
+            {S::CallInitiated, E::SetupAckInd, &IsdnLeg::aSetupAckInd, S::OverlapSending},
+            {S::OverlapSending, E::ProceedingInd, &IsdnLeg::aProceedingInd, S::OutgoingCallProceeding},
+            {S::OverlapSending, E::AlertingInd, &IsdnLeg::aAlertingInd, S::CallDelivered},
+            {S::OverlapSending, E::ProgressInd, &IsdnLeg::aProgressInd, S::OverlapSending},
+            {S::OverlapSending, E::ConnectInd, &IsdnLeg::aConnectInd, S::Active},
             // Q.931 §5.2: the far end originates
             {S::Null, E::SetupInd, &IsdnLeg::aSetupInd, S::CallPresent},
             {S::CallPresent, E::ProceedingReq, &IsdnLeg::aProceedingReq, S::IncomingCallProceeding},
@@ -128,14 +139,14 @@ const IsdnLeg::Table& IsdnLeg::table() {
             {S::ReleaseRequest, E::DisconnectInd, &IsdnLeg::aNothing, S::ReleaseRequest},
         };
         // Q.931 §5.3: clearing from any state of a live call.
-        for (S s : {S::CallInitiated, S::OutgoingCallProceeding, S::CallDelivered, S::CallPresent,
-                    S::CallReceived, S::ConnectRequest, S::IncomingCallProceeding, S::Active,
+        for (S s : {S::CallInitiated, S::OverlapSending, S::OutgoingCallProceeding, S::CallDelivered,
+                    S::CallPresent, S::CallReceived, S::ConnectRequest, S::IncomingCallProceeding, S::Active,
                     S::OverlapReceiving}) {
             r.push_back({s, E::DisconnectInd, &IsdnLeg::aDisconnectInd, S::ReleaseRequest});
             r.push_back({s, E::DisconnectReq, &IsdnLeg::aDisconnectReq, S::DisconnectRequest});
         }
-        for (S s : {S::CallInitiated, S::OutgoingCallProceeding, S::CallDelivered, S::CallPresent,
-                    S::CallReceived, S::ConnectRequest, S::IncomingCallProceeding, S::Active,
+        for (S s : {S::CallInitiated, S::OverlapSending, S::OutgoingCallProceeding, S::CallDelivered,
+                    S::CallPresent, S::CallReceived, S::ConnectRequest, S::IncomingCallProceeding, S::Active,
                     S::DisconnectRequest, S::ReleaseRequest, S::OverlapReceiving})
             r.push_back({s, E::ReleaseInd, &IsdnLeg::aReleaseInd, S::Null});
         return Table(std::move(r));
@@ -200,6 +211,11 @@ void IsdnLeg::aProgressReq(const IsdnInput& in, std::vector<IsdnCommand>& out) {
 
 void IsdnLeg::aConnectReq(const IsdnInput&, std::vector<IsdnCommand>& out) {
     out.push_back(SendConnect{channel_});
+}
+
+// The far end's choice of B-channel comes with the SETUP ACKNOWLEDGE.
+void IsdnLeg::aSetupAckInd(const IsdnInput& in, std::vector<IsdnCommand>& out) {
+    noteChannel(in.channel, out);
 }
 
 void IsdnLeg::aProceedingInd(const IsdnInput& in, std::vector<IsdnCommand>& out) {

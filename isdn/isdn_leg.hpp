@@ -18,6 +18,7 @@ namespace gw::isdn {
 enum class IsdnState : int {
     Null = 0,
     CallInitiated = 1,
+    OverlapSending = 2,
     OutgoingCallProceeding = 3,
     CallDelivered = 4,
     CallPresent = 6,
@@ -35,7 +36,7 @@ const char* toString(IsdnState s);
 
 enum class IsdnEvent {
     // from the D-channel
-    SetupInd, ProceedingInd, AlertingInd, ProgressInd, ConnectInd, ConnectAckInd,
+    SetupInd, SetupAckInd, ProceedingInd, AlertingInd, ProgressInd, ConnectInd, ConnectAckInd,
     DisconnectInd, ReleaseInd, InfoInd,
     // from the call
     SetupReq, ProceedingReq, AlertingReq, ProgressReq, ConnectReq, DisconnectReq, MoreInfoReq,
@@ -106,6 +107,7 @@ private:
     void aAlertingReq(const IsdnInput&, std::vector<IsdnCommand>&);
     void aProgressReq(const IsdnInput&, std::vector<IsdnCommand>&);
     void aConnectReq(const IsdnInput&, std::vector<IsdnCommand>&);
+    void aSetupAckInd(const IsdnInput&, std::vector<IsdnCommand>&);
     void aProceedingInd(const IsdnInput&, std::vector<IsdnCommand>&);
     void aAlertingInd(const IsdnInput&, std::vector<IsdnCommand>&);
     void aProgressInd(const IsdnInput&, std::vector<IsdnCommand>&);

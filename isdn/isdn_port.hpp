@@ -84,6 +84,8 @@ public:
     virtual ~IsdnPortListener() = default;
     virtual void onSetup(int span, IsdnCallId id, const SetupInfo& setup) = 0;
     virtual void onProceeding(IsdnCallId id, int channel) = 0;
+    // Overlap sending: SETUP ACKNOWLEDGE, the far end wants more digits.
+    virtual void onSetupAck(IsdnCallId id, int channel) = 0;
     // Overlap receiving: digits of the called number from INFORMATION, and
     // whether Sending Complete came with them.
     virtual void onInformation(IsdnCallId id, const std::string& digits, bool complete) = 0;

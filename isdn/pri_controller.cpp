@@ -226,6 +226,11 @@ void PriController::start(conf::IsdnSide side, conf::SwitchType switchType) {
     serviceMessages_ = switchType == conf::SwitchType::PrimaryNi || switchType == conf::SwitchType::Primary5ess ||
                        switchType == conf::SwitchType::Primary4ess || switchType == conf::SwitchType::PrimaryDms100;
     if (serviceMessages_) pri_set_service_message_support(ctrl_, 1);
+    if (overlapSwitch(switchType)) pri_set_overlapdial(ctrl_, 1);
+}
+
+bool PriController::overlapSwitch(conf::SwitchType s) {
+    return s == conf::SwitchType::PrimaryNet5 || s == conf::SwitchType::PrimaryQsig;
 }
 
 bool PriController::service(int channel, int state) {

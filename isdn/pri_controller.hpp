@@ -73,6 +73,10 @@ public:
 
     static void setTextSink(TextSink sink);
     static const char* switchName(conf::SwitchType s);
+    // Whether the switch type takes a called number in overlap (SETUP
+    // without Sending Complete, more digits in INFORMATION): EuroISDN and
+    // QSIG do; the North American switch types take it en bloc.
+    static bool overlapSwitch(conf::SwitchType s);
     void setLibpriDebug(LibpriDebug level);
     void setTap(FrameTap tap) { tap_ = std::move(tap); }
 
@@ -106,7 +110,8 @@ public:
     bool information(PriCall call, const std::string& digits);
     // Whether a SETUP this side sends may leave its called number incomplete
     // (no Sending Complete, digits to follow); libpri adds Sending Complete
-    // on EuroISDN otherwise.
+    // on EuroISDN otherwise. On from the start on an overlapSwitch(): each
+    // SETUP carries Sending Complete when its SetupInfo says complete.
     void setOverlapDial(bool on);
     bool alerting(PriCall call, int channel, bool inband);
     bool progress(PriCall call, int channel, bool inband);

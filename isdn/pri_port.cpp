@@ -207,6 +207,10 @@ void PriPort::dispatch(const PriEvent& e) {
         noteChannel(e.call, e.channel);
         if (IsdnCallId id = idFor(e.call)) listener_.onProceeding(id, e.channel);
         break;
+    case K::SetupAck:
+        noteChannel(e.call, e.channel);
+        if (IsdnCallId id = idFor(e.call)) listener_.onSetupAck(id, e.channel);
+        break;
     case K::Service:
         // libpri has acknowledged it (SERVICE ACKNOWLEDGE).
         GW_WARN("span=%d SERVICE from the far end: B-channel %d %s", span_, e.channel,

@@ -49,6 +49,7 @@ struct SpanAttachment {
     bool dchannelUp = false;
     bool blocked = false;              // shutdown or busyout: new calls refused
     bool overlapReceiving = false;     // isdn overlap-receiving
+    bool overlapSending = false;       // SETUPs for T peers leave out Sending Complete
     std::chrono::milliseconds t302{kDefaultT302Ms};
 };
 
@@ -116,10 +117,15 @@ public:
     // dial-peer matches completely, Sending Complete comes, or `t302` passes
     // without a digit.
     void setOverlapReceiving(int span, bool on, std::chrono::milliseconds t302);
+    // Overlap sending (Q.931 §5.1.3) toward `span`: a SETUP for a dial-peer
+    // whose pattern ends in T goes without Sending Complete, so that the far
+    // end's interdigit timer decides when the number is complete.
+    void setOverlapSending(int span, bool on);
 
     // isdn::IsdnPortListener
     void onSetup(int span, isdn::IsdnCallId id, const isdn::SetupInfo& setup) override;
     void onProceeding(isdn::IsdnCallId id, int channel) override;
+    void onSetupAck(isdn::IsdnCallId id, int channel) override;
     void onInformation(isdn::IsdnCallId id, const std::string& digits, bool complete) override;
     void onAlerting(isdn::IsdnCallId id, int channel, bool inband) override;
     void onProgress(isdn::IsdnCallId id, int channel, bool inband) override;

@@ -110,6 +110,10 @@ void CallManager::setOverlapReceiving(int span, bool on, std::chrono::millisecon
     spans_[span].t302 = t302;
 }
 
+void CallManager::setOverlapSending(int span, bool on) {
+    spans_[span].overlapSending = on;
+}
+
 void CallManager::onInformation(isdn::IsdnCallId id, const std::string& digits, bool complete) {
     Call* c = byIsdn(id);
     if (!c) return;
@@ -178,6 +182,14 @@ bool CallManager::applyAnswer(Call& c, const std::string& sdp) {
 
 void CallManager::onProceeding(isdn::IsdnCallId id, int channel) {
     if (Call* c = byIsdn(id)) feed(*c, isdn::IsdnInput{isdn::IsdnEvent::ProceedingInd, channel});
+}
+
+void CallManager::onSetupAck(isdn::IsdnCallId id, int channel) {
+    Call* c = byIsdn(id);
+    if (!c) return;
+    GW_CCAPI("call=%llu SETUP ACKNOWLEDGE: the far end completes %s on its interdigit timer",
+             static_cast<unsigned long long>(c->id), c->called.c_str());
+    feed(*c, isdn::IsdnInput{isdn::IsdnEvent::SetupAckInd, channel});
 }
 
 void CallManager::onAlerting(isdn::IsdnCallId id, int channel, bool inband) {

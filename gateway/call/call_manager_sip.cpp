@@ -105,9 +105,11 @@ void CallManager::startIsdnAttempt(Call& c, std::vector<CallInput>& out) {
         in.setup.callingName = c.callingName;
         in.setup.channel = *channel;
         in.setup.exclusive = span.network;   // Q.931 §5.1.2: the user side prefers
+        in.setup.complete = !(span.overlapSending && r.variableLength);
         feed(c, in);
-        GW_CCAPI("call=%llu SETUP to %s on span %d channel %d via dial-peer %d", static_cast<unsigned long long>(c.id),
-                r.called.c_str(), r.span, *channel, r.peerTag);
+        GW_CCAPI("call=%llu SETUP to %s on span %d channel %d via dial-peer %d%s",
+                 static_cast<unsigned long long>(c.id), r.called.c_str(), r.span, *channel, r.peerTag,
+                 in.setup.complete ? "" : ", overlap sending (no Sending Complete)");
         onChannelKnown(c, *channel);
         return;
     }

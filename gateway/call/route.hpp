@@ -23,6 +23,7 @@ struct OutboundRoute {
     int span = 0;             // pots: controller number
     std::optional<conf::Codec> codec;
     bool huntstop = false;
+    bool variableLength = false;   // the peer's destination-pattern ends in T
 };
 
 class Router {

@@ -21,6 +21,7 @@ std::vector<OutboundRoute> PeerRouter::route(CallOrigin from, int fromSpan, cons
         o.called = c.called;
         o.calling = c.calling;
         o.huntstop = c.huntstop;
+        o.variableLength = !c.pattern.empty() && (c.pattern.back() == 'T' || c.pattern.back() == 't');
         if (o.voip) {
             if (c.target.kind != conf::TargetKind::Ipv4 && c.target.kind != conf::TargetKind::Dns) {
                 GW_WARN("dial-peer %d: session target kind not usable yet, skipped", c.tag);

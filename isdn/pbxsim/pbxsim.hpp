@@ -54,6 +54,7 @@ private:
         std::unique_ptr<BearerMedia> media;
         std::string digitsLeft;                     // overlap sending: still to send
         std::optional<Clock::time_point> digitAt;   // when the next INFORMATION goes
+        std::optional<Clock::time_point> collectUntil;   // overlap receiving: the T302 of this call
     };
     struct PendingSetup {
         CallKey key;
@@ -79,6 +80,7 @@ private:
     void tickCall(SimCall& call, Clock::time_point now);
     void placeCall(Clock::time_point now);
     void onRing(const PriEvent& e);
+    void acceptIncoming(SimCall& call, Clock::time_point now);
     void onCallEvent(SimCall& call, const PriEvent& e);
     void onAnswered(SimCall& call, const PriEvent& e);
     void connectIncoming(SimCall& call, Clock::time_point now);

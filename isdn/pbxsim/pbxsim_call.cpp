@@ -85,6 +85,7 @@ void Pbxsim::tickCall(SimCall& call, Clock::time_point now) {
         call.digitAt.reset();
         if (!call.digitsLeft.empty()) call.digitAt = now + after(*options_.overlap);
     }
+    if (call.collectUntil && now >= *call.collectUntil && call.pri) acceptIncoming(call, now);   // T302 ran out
     if (call.actAt && now >= *call.actAt) {
         call.actAt.reset();
         if (call.report.outgoing && !call.connected) {
@@ -195,11 +196,26 @@ void Pbxsim::onRing(const PriEvent& e) {
     }
     call.report.channel = channel;
     log(callName(call.report.index) + ": SETUP from " + (e.setup.calling.empty() ? "?" : e.setup.calling) + " to " +
-        e.setup.called + " on B" + std::to_string(channel));
+        e.setup.called + " on B" + std::to_string(channel) + (e.setup.complete ? "" : ", no Sending Complete"));
+    if (wanted && options_.collect && !e.setup.complete) {
+        // Q.931 §5.2.4: overlap receiving, the rest of the number in INFORMATION.
+        pri_->setupAck(call.pri, channel);
+        call.collectUntil = now + after(*options_.collect);
+        return;
+    }
     pri_->proceeding(call.pri, channel);
     if (!wanted) return clearCall(call, q850::value(Cause::UserBusy), "not taking calls now");
-    if (options_.progress) pri_->progress(call.pri, channel, true);
-    pri_->alerting(call.pri, channel, false);
+    acceptIncoming(call, now);
+}
+
+void Pbxsim::acceptIncoming(SimCall& call, Clock::time_point now) {
+    if (call.collectUntil) {
+        call.collectUntil.reset();
+        log(callName(call.report.index) + ": number complete: " + call.report.called);
+        pri_->proceeding(call.pri, call.report.channel);
+    }
+    if (options_.progress) pri_->progress(call.pri, call.report.channel, true);
+    pri_->alerting(call.pri, call.report.channel, false);
     call.actAt = now + after(options_.ring);
 }
 
@@ -213,6 +229,12 @@ void Pbxsim::onCallEvent(SimCall& call, const PriEvent& e) {
     case K::Proceeding:
     case K::Progress:
         if (e.channel > 0 && !call.connected) call.report.channel = e.channel;
+        break;
+    case K::InfoReceived:
+        if (!call.collectUntil) break;
+        call.report.called += e.setup.called;
+        if (e.setup.complete) acceptIncoming(call, now);
+        else call.collectUntil = now + after(*options_.collect);
         break;
     case K::Ringing:
         call.alerted = true;

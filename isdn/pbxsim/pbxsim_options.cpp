@@ -36,7 +36,7 @@ const std::map<std::string, OptionSpec>& optionTable() {
         {"--ring", {Scope::Answer, true}},     {"--reject", {Scope::Answer, true}},
         {"--echo", {Scope::Answer, false}},   {"--restart", {Scope::Answer, true}},
         {"--restart-after", {Scope::Answer, true}}, {"--drop-dchannel", {Scope::Answer, true}},
-        {"--progress", {Scope::Answer, false}},
+        {"--progress", {Scope::Answer, false}},  {"--collect", {Scope::Answer, true}},
     };
     return table;
 }
@@ -183,6 +183,11 @@ bool applyVerbOption(const std::string& name, const std::string& value, PbxsimOp
         o.progress = true;
         return true;
     }
+    if (name == "--collect") {
+        if (!parseNumber(name, value, 0.1, 60, d, error)) return false;
+        o.collect = d;
+        return true;
+    }
     if (name == "--overlap") {
         double gap = 0;
         if (!parseNumber(name, value, 0, 60, gap, error)) return false;
@@ -309,7 +314,7 @@ const char* pbxsimUsage() {
            "  pbxsim --span PATH [global options] answer [--count N] [--ring SECONDS]\n"
            "         [--talk SECONDS] [--reject CAUSE] [--echo | --tone HZ] [--level DBM0]\n"
            "         [--restart all|CHANNEL [--restart-after SECONDS]] [--drop-dchannel AFTER,FOR]\n"
-           "         [--progress] [--channel N]\n"
+           "         [--progress] [--channel N] [--collect SECONDS]\n"
            "\n"
            "  --span PATH       virtual span socket; pbxsim connects to it as the far end,\n"
            "                    or owns it with --listen (two pbxsims back to back)\n"
@@ -340,6 +345,9 @@ const char* pbxsimUsage() {
            "                    interfaces; the calls on it end with cause 41\n"
            "  --channel N       answer on B-channel N when the SETUP only prefers a channel\n"
            "                    (channel negotiation, Q.931 5.2.3.1)\n"
+           "  --collect S       overlap receiving (Q.931 5.2.4): a SETUP without Sending\n"
+           "                    Complete gets SETUP ACKNOWLEDGE; INFORMATION digits are added\n"
+           "                    to the number until Sending Complete or S seconds without one\n"
            "  --progress        send PROGRESS with in-band information available (PI 8)\n"
            "                    before ALERTING, as a PBX playing its own ringback does\n"
            "  --drop-dchannel   AFTER seconds after the N-th answer, lose every D-channel\n"

@@ -55,6 +55,7 @@ struct PbxsimOptions {
     std::optional<int> reject;             // Q.850 cause
     bool echo = false;
     bool progress = false;                 // PROGRESS (PI 8) before ALERTING
+    std::optional<double> collect;         // overlap receiving: seconds after the last digit (T302)
     std::optional<int> channel;            // answer on this B-channel when the SETUP allows it
     std::optional<int> restart;            // B-channel to RESTART, 0 = the whole interface
     double restartAfter = 0;               // seconds after the --count-th call is answered

@@ -688,6 +688,58 @@ def overlap_receiving_of_a_seven_digit_number():
                  extra_cfg="controller e1 0\n isdn overlap-receiving T302 2000\n")
 
 
+def setup_ie_names(call):
+    setup = call["messages"][0]
+    check(setup["dir"] == "rx" and setup["msg"] == "SETUP", "first message %s" % setup)
+    return [ie["ie"] for ie in setup.get("ies", [])]
+
+
+@test
+def overlap_sending_toward_the_pbx_for_a_t_dial_peer():
+    """Phone -> PBX through dial-peer 9T on EuroISDN: the SETUP carries no
+    Sending Complete (the gateway cannot know the number is complete), the
+    PBX answers SETUP ACKNOWLEDGE and completes the number on its interdigit
+    timer, and the call goes on from Overlap Sending (Q.931 state 2) to
+    answer. A fixed-length dial-peer's SETUP carries Sending Complete, and so
+    does every SETUP with `isdn sending-complete`."""
+    peers = POTS + "dial-peer voice 11 pots\n destination-pattern 9T\n port 0\n"
+
+    def call(gw, procs, number):
+        pbx = Pbx(gw, ["answer", "--count", "1", "--ring", "0", "--talk", "0.5", "--collect", "0.5"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": number}, uac=True, trace=True)
+        procs.append(phone)
+        check(phone.wait(15) == 0, "SIPp phone failed:\n" + phone.errors())
+        check(pbx.wait(10) == 0, "pbxsim:\n" + pbx.err())
+        return pbx.calls()[0]
+
+    def overlap(gw, procs):
+        c = call(gw, procs, "95551234")
+        check("Sending complete" not in setup_ie_names(c), "the SETUP for 9T carried Sending Complete")
+        check(messages(c)[:3] == ["rx SETUP", "tx SETUP ACKNOWLEDGE", "tx CALL PROCEEDING"],
+              "Q.931 sequence: %s" % messages(c))
+        check(c["called"] == "5551234", "the PBX completed %s" % c["called"])
+        check(c["result"] == "answer", "the call was not answered: %s" % c)
+        check("CallInitiated(1) -> OverlapSending(2) on SetupAck" in gw.text() and
+              "OverlapSending(2) -> OutgoingCallProceeding(3) on CallProceeding" in gw.text(),
+              "the gateway's leg did not pass through Overlap Sending:\n" + gw.text()[-3000:])
+        check("overlap sending (no Sending Complete)" in gw.text(), "no CCAPI line for the overlap SETUP")
+
+        fixed = call(gw, procs, "5551234")
+        check("Sending complete" in setup_ie_names(fixed), "the SETUP for 5551... lacked Sending Complete")
+        check(messages(fixed)[:2] == ["rx SETUP", "tx CALL PROCEEDING"], "Q.931 sequence: %s" % messages(fixed))
+    with_gateway(peers, overlap)
+
+    def en_bloc(gw, procs):
+        c = call(gw, procs, "95551234")
+        check("Sending complete" in setup_ie_names(c), "isdn sending-complete: the SETUP lacked Sending Complete")
+        check(messages(c)[:2] == ["rx SETUP", "tx CALL PROCEEDING"], "Q.931 sequence: %s" % messages(c))
+        rc, out, _ = gw.gwctl("show running-config")
+        check(" isdn sending-complete\n" in out, "show running-config lacks isdn sending-complete")
+    with_gateway(peers, en_bloc, extra_cfg="controller e1 0\n isdn sending-complete\n")
+
+
 @test
 def busyout_of_one_channel_with_service_message():
     """`isdn service dsl 0 b_channel 31 state 2` on a national ISDN span

@@ -83,6 +83,25 @@ BOOST_AUTO_TEST_CASE(outgoing_call_proceeding_alerting_connect) {
     BOOST_TEST(static_cast<int>(leg.state()) == 10);
 }
 
+// Q.931 §5.1.3: SETUP ACKNOWLEDGE puts the call in Overlap Sending; the
+// channel it names is taken, and the far end's completion goes on as usual.
+BOOST_AUTO_TEST_CASE(overlap_sending_setup_acknowledge_then_proceeding) {
+    IsdnLeg leg(2, 0);
+    IsdnInput req = setupReq(31);
+    req.setup.complete = false;
+    auto c = leg.handle(req);
+    BOOST_TEST(!get<SendSetup>(c).setup.complete);
+    c = leg.handle({IsdnEvent::SetupAckInd, 30});
+    BOOST_TEST(static_cast<int>(leg.state()) == 2);   // Overlap Sending
+    BOOST_TEST(get<NotifyChannel>(c).channel == 30);
+    BOOST_TEST(!has<NotifyProceeding>(c));            // the number is not complete yet
+    c = leg.handle({IsdnEvent::ProceedingInd, 30});
+    BOOST_TEST(has<NotifyProceeding>(c));
+    BOOST_TEST(static_cast<int>(leg.state()) == 3);
+    c = leg.handle({IsdnEvent::DisconnectInd, 0, q850::Cause::InvalidNumberFormat});
+    BOOST_TEST((get<NotifyDisconnected>(c).cause == q850::Cause::InvalidNumberFormat));
+}
+
 BOOST_AUTO_TEST_CASE(network_moves_channel_in_call_proceeding) {
     IsdnLeg leg(3, 0);
     leg.handle(setupReq(31));

@@ -32,6 +32,7 @@ struct Listener : IsdnPortListener {
         log.push_back("setup " + s.called);
     }
     void onProceeding(IsdnCallId, int ch) override { log.push_back("proceeding " + std::to_string(ch)); }
+    void onSetupAck(IsdnCallId, int ch) override { log.push_back("setup ack " + std::to_string(ch)); }
     void onInformation(IsdnCallId, const std::string& digits, bool complete) override {
         log.push_back("information " + digits + (complete ? " complete" : ""));
     }
