@@ -17,7 +17,8 @@ struct CommandTree::Node {
 
 namespace {
 
-constexpr int kModeCount = 7;
+constexpr int kModeCount = 8;   // one per Mode bit
+static_assert(kSubModes == (1u << kModeCount) - 2, "kModeCount must cover every Mode bit");
 constexpr std::string_view kNoHelp = "Negate a command or set its defaults";
 
 int modeIndex(Mode m) {
@@ -138,6 +139,7 @@ std::string_view modePrompt(Mode m) {
     case Mode::TranslationRule: return "cfg-translation-rule";
     case Mode::TranslationProfile: return "cfg-translation-profile";
     case Mode::SipUa: return "config-sip-ua";
+    case Mode::VoicePort: return "config-voiceport";
     }
     return "config";
 }

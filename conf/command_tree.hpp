@@ -16,11 +16,11 @@ namespace gw::conf {
 // Modes are bits so a command row can belong to several modes.
 enum class Mode : unsigned {
     Global = 1, Controller = 2, DialPeerPots = 4, DialPeerVoip = 8,
-    TranslationRule = 16, TranslationProfile = 32, SipUa = 64,
+    TranslationRule = 16, TranslationProfile = 32, SipUa = 64, VoicePort = 128,
 };
 constexpr unsigned kModeBit(Mode m) { return static_cast<unsigned>(m); }
 constexpr unsigned kDialPeerModes = kModeBit(Mode::DialPeerPots) | kModeBit(Mode::DialPeerVoip);
-constexpr unsigned kSubModes = 2 | 4 | 8 | 16 | 32 | 64;
+constexpr unsigned kSubModes = 2 | 4 | 8 | 16 | 32 | 64 | 128;
 std::string_view modePrompt(Mode m);   // "config", "config-dial-peer", ...
 
 // What a command's apply function works on: the config and the current mode
@@ -28,7 +28,7 @@ std::string_view modePrompt(Mode m);   // "config", "config-dial-peer", ...
 struct Context {
     Config* config = nullptr;
     Mode mode = Mode::Global;
-    int controller = 0;          // Controller mode
+    int controller = 0;          // Controller mode; VoicePort mode: the port's controller
     int peer = 0;                // DialPeer modes
     int rule = 0;                // TranslationRule mode
     std::string profile;         // TranslationProfile mode

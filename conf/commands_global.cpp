@@ -218,7 +218,11 @@ std::vector<CommandSpec> globalCommands() {
         {kG, {kw("controller", "Configure a specific controller"),
               choice({{"e1", "E1 controller"}, {"t1", "T1 controller"}}), number(0, 63, "Controller unit number")},
          enterController,
-         +[](Context& c, const Args& a) -> R { c.config->controllers.erase(a.number(1)); return ok(); }, 3},
+         +[](Context& c, const Args& a) -> R {
+             c.config->controllers.erase(a.number(1));
+             c.config->voicePorts.erase(a.number(1));   // its voice-port goes with it
+             return ok();
+         }, 3},
         {kG, {kw("sip-ua", "SIP User Agent (UA)")},
          +[](Context& c, const Args&) -> R { c.mode = Mode::SipUa; return ok(); },
          +[](Context& c, const Args&) -> R { c.config->sipUa = SipUa{}; return ok(); }, -1},

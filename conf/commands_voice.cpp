@@ -13,6 +13,35 @@ using R = std::optional<Fault>;
 constexpr unsigned kG = kModeBit(Mode::Global);
 constexpr unsigned kTR = kModeBit(Mode::TranslationRule);
 constexpr unsigned kTP = kModeBit(Mode::TranslationProfile);
+constexpr unsigned kVP = kModeBit(Mode::VoicePort);
+
+// "N:D": the D-channel group of controller N, as IOS names a PRI voice-port.
+std::optional<int> voicePortNumber(std::string_view t) {
+    if (t.size() < 3 || t.substr(t.size() - 2) != ":D") return std::nullopt;
+    const std::string_view digits = t.substr(0, t.size() - 2);
+    if (digits.empty() || digits.size() > 2) return std::nullopt;
+    int n = 0;
+    for (char ch : digits) {
+        if (ch < '0' || ch > '9') return std::nullopt;
+        n = n * 10 + (ch - '0');
+    }
+    return n <= 63 ? std::optional<int>(n) : std::nullopt;
+}
+std::string validateVoicePort(std::string_view t) {
+    return voicePortNumber(t) ? "" : "expected CONTROLLER:D, e.g. 0:D";
+}
+
+R enterVoicePort(Context& c, const Args& a) {
+    const int n = *voicePortNumber(a[0]);
+    const auto ctl = c.config->controllers.find(n);
+    if (ctl == c.config->controllers.end() || ctl->second.timeslots.empty())
+        return fault(0, "no PRI group on controller " + std::to_string(n) +
+                            ": configure its pri-group timeslots first");
+    c.config->voicePorts[n].controller = n;
+    c.mode = Mode::VoicePort;
+    c.controller = n;
+    return ok();
+}
 
 std::string validateMatch(std::string_view text) {
     auto inner = stripSlashes(text);
@@ -75,6 +104,14 @@ std::vector<CommandSpec> voiceCommands() {
                word("WORD", "Replacement pattern, e.g. /\\1/", validateReplace)},
          setRule,
          +[](Context& c, const Args& a) -> R { c.config->translationRules[c.rule].rules.erase(a.number(0)); return ok(); }, 2},
+        {kG, {kw("voice-port", "Voice port of a PRI group"), word("PORT", "CONTROLLER:D, e.g. 0:D", validateVoicePort)},
+         enterVoicePort,
+         +[](Context& c, const Args& a) -> R { c.config->voicePorts.erase(*voicePortNumber(a[0])); return ok(); }, 2},
+        {kVP, {kw("timeouts", "Voice port timeouts"),
+               kw("interdigit", "Time after the last digit before a T dial-peer's number is taken as complete"),
+               number(1, 120, "Seconds (default 10)")},
+         +[](Context& c, const Args& a) -> R { c.config->voicePorts[c.controller].interdigitS = a.number(0); return ok(); },
+         +[](Context& c, const Args&) -> R { c.config->voicePorts[c.controller].interdigitS.reset(); return ok(); }, 2},
         {kTP, {kw("translate", "Translate a number with a translation rule"),
                choice({{"called", "Translation rule for the called number"},
                        {"calling", "Translation rule for the calling number"},

@@ -102,10 +102,18 @@ struct SipUa {
     bool operator==(const SipUa&) const = default;
 };
 
+// voice-port N:D, the voice side of controller N's PRI group.
+struct VoicePort {
+    int controller = 0;
+    std::optional<int> interdigitS;         // timeouts interdigit: a T pattern's number ends after this
+    bool operator==(const VoicePort&) const = default;
+};
+
 struct Config {
     std::string hostname = "gateway";
     std::optional<SwitchType> switchType;                // global isdn switch-type
     std::map<int, Controller> controllers;               // by number
+    std::map<int, VoicePort> voicePorts;                 // by controller number
     std::map<int, DialPeer> dialPeers;                   // by tag
     std::map<int, TranslationRule> translationRules;     // by number
     std::map<std::string, TranslationProfile> translationProfiles;

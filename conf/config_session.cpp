@@ -92,6 +92,7 @@ bool ConfigSession::contextExists() const {
     case Mode::Global:
     case Mode::SipUa: return true;
     case Mode::Controller: return config_.controllers.count(ctx_.controller) != 0;
+    case Mode::VoicePort: return config_.voicePorts.count(ctx_.controller) != 0;
     case Mode::DialPeerPots:
     case Mode::DialPeerVoip: return config_.dialPeers.count(ctx_.peer) != 0;
     case Mode::TranslationRule: return config_.translationRules.count(ctx_.rule) != 0;

@@ -104,6 +104,11 @@ std::string renderRunningConfig(const Config& c) {
     if (c.hostname != Config{}.hostname) o << "hostname " << c.hostname << "\n!\n";
     if (c.switchType) o << "isdn switch-type " << switchTypeName(*c.switchType) << "\n!\n";
     for (const auto& [n, ctl] : c.controllers) renderController(o, ctl);
+    for (const auto& [n, vp] : c.voicePorts) {
+        o << "voice-port " << n << ":D\n";
+        if (vp.interdigitS) o << " timeouts interdigit " << *vp.interdigitS << "\n";
+        o << "!\n";
+    }
     for (const auto& [n, r] : c.translationRules) renderRule(o, r);
     for (const auto& [n, p] : c.translationProfiles) renderProfile(o, p);
     for (const auto& [t, p] : c.dialPeers) renderPeer(o, p);

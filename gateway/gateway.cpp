@@ -93,6 +93,10 @@ void Gateway::applyController(int number, SpanRuntime& rt, const conf::Controlle
     rt.port->setRestartOnUp(!ctl.skipsendRestart);
     rt.port->setT309(ctl.t309Ms ? std::chrono::milliseconds(*ctl.t309Ms) : isdn::PriPort::kDefaultT309);
     calls_->setOverlapReceiving(number, ctl.overlapReceiving, std::chrono::milliseconds(ctl.t302Ms.value_or(kDefaultT302Ms)));
+    const auto port = running_.voicePorts.find(number);
+    const bool interdigitSet = port != running_.voicePorts.end() && port->second.interdigitS;
+    calls_->setInterdigit(number, interdigitSet ? std::chrono::milliseconds(*port->second.interdigitS * 1000)
+                                                : std::chrono::milliseconds(kDefaultInterdigitMs));
     calls_->setOverlapSending(
         number, isdn::PriController::overlapSwitch(switchTypeOf(running_, ctl)) && !ctl.sendingComplete);
     // `isdn service`: only the channels whose state changed.

@@ -40,6 +40,7 @@ int retryAfterFor(q850::Cause cause);
 using Clock = std::chrono::steady_clock;
 // Q.931 T302, the interdigit timeout of overlap receiving (IOS's default).
 constexpr int kDefaultT302Ms = 10000;
+constexpr int kDefaultInterdigitMs = 10000;   // IOS voice-port timeouts interdigit default
 
 struct SpanAttachment {
     isdn::IsdnPort* port = nullptr;
@@ -51,6 +52,7 @@ struct SpanAttachment {
     bool overlapReceiving = false;     // isdn overlap-receiving
     bool overlapSending = false;       // SETUPs for T peers leave out Sending Complete
     std::chrono::milliseconds t302{kDefaultT302Ms};
+    std::chrono::milliseconds interdigit{kDefaultInterdigitMs};   // voice-port timeouts interdigit
 };
 
 struct Call {
@@ -121,6 +123,10 @@ public:
     // whose pattern ends in T goes without Sending Complete, so that the far
     // end's interdigit timer decides when the number is complete.
     void setOverlapSending(int span, bool on);
+    // Overlap receiving: once the digits so far match a dial-peer (a T
+    // pattern) but more could still come, the number is taken as complete
+    // after `interdigit` without a digit; before any match, after T302.
+    void setInterdigit(int span, std::chrono::milliseconds interdigit);
 
     // isdn::IsdnPortListener
     void onSetup(int span, isdn::IsdnCallId id, const isdn::SetupInfo& setup) override;

@@ -92,7 +92,10 @@ void CallManager::startDigitTimer(Call& c) {
     stopDigitTimer(c);
     if (!loop_) return;
     const CallId id = c.id;
-    c.digitTimer = loop_->startTimer(spans_[c.span].t302, [this, id] {
+    // numberComplete() has just routed the digits so far: with a match, the
+    // T pattern waits for the voice-port's interdigit timeout.
+    const SpanAttachment& span = spans_[c.span];
+    c.digitTimer = loop_->startTimer(c.routes.empty() ? span.t302 : span.interdigit, [this, id] {
         auto it = calls_.find(id);
         if (it == calls_.end()) return;
         it->second->digitTimer = 0;
@@ -108,6 +111,10 @@ void CallManager::stopDigitTimer(Call& c) {
 void CallManager::setOverlapReceiving(int span, bool on, std::chrono::milliseconds t302) {
     spans_[span].overlapReceiving = on;
     spans_[span].t302 = t302;
+}
+
+void CallManager::setInterdigit(int span, std::chrono::milliseconds interdigit) {
+    spans_[span].interdigit = interdigit;
 }
 
 void CallManager::setOverlapSending(int span, bool on) {

@@ -72,6 +72,8 @@ std::vector<CommandCase> commandCases() {
          [](auto& c) { return !ctrl(c).overlapReceiving; }},
         {e1, "isdn overlap-receiving T302 4000", "no isdn overlap-receiving", [](auto& c) { return ctrl(c).overlapReceiving && ctrl(c).t302Ms == 4000; },
          [](auto& c) { return !ctrl(c).overlapReceiving && !ctrl(c).t302Ms; }},
+        {e1, "isdn sending-complete", "no isdn sending-complete", [](auto& c) { return ctrl(c).sendingComplete; },
+         [](auto& c) { return !ctrl(c).sendingComplete; }},
         {e1, "shutdown", "no shutdown", [](auto& c) { return ctrl(c).shutdown; }, [](auto& c) { return !ctrl(c).shutdown; }},
         {"", "dial-peer voice 7 voip", "no dial-peer voice 7", [](auto& c) { return peer(c, 7).kind == PeerKind::Voip; },
          [](auto& c) { return c.dialPeers.empty(); }},
@@ -157,6 +159,33 @@ BOOST_AUTO_TEST_CASE(every_command_and_its_no_form) {
             BOOST_TEST(tc.unset(s.config));
         }
     }
+}
+
+// voice-port N:D exists only for a controller with a PRI group, goes with
+// its controller, and carries the T pattern's interdigit timeout.
+BOOST_AUTO_TEST_CASE(voice_port_of_a_pri_group) {
+    Session s;
+    auto r = s.session.execute("voice-port 0:D");
+    BOOST_TEST(!r.ok());
+    BOOST_TEST(r.describe().find("no PRI group on controller 0") != std::string::npos);
+    BOOST_TEST(!s.session.execute("voice-port 0").ok());   // IOS names it 0:D
+    s.must("controller e1 0");
+    s.must("pri-group timeslots 1-31");
+    s.must("voice-port 0:D");
+    BOOST_TEST(s.session.prompt().find("(config-voiceport)#") != std::string::npos);
+    s.must("timeouts interdigit 4");
+    BOOST_TEST((s.config.voicePorts.at(0).interdigitS == 4));
+    BOOST_TEST(!s.session.execute("timeouts interdigit 0").ok());
+    BOOST_TEST((s.config.voicePorts.at(0).interdigitS == 4));   // a refused line changes nothing
+    s.must("no timeouts interdigit");
+    BOOST_TEST(!s.config.voicePorts.at(0).interdigitS);
+    s.must("exit");
+    s.must("no voice-port 0:D");
+    BOOST_TEST(s.config.voicePorts.empty());
+    s.must("voice-port 0:D");
+    s.must("exit");
+    s.must("no controller e1 0");
+    BOOST_TEST(s.config.voicePorts.empty());
 }
 
 BOOST_AUTO_TEST_CASE(abbreviations_are_accepted) {
@@ -353,7 +382,7 @@ BOOST_AUTO_TEST_CASE(help_lists_next_words) {
         for (const auto& h : s.session.help(partial)) w.push_back(h.word);
         return w;
     };
-    BOOST_TEST((words("") == std::vector<std::string>{"controller", "dial-peer", "end", "exit", "hostname", "isdn", "no", "sip-ua", "voice"}));
+    BOOST_TEST((words("") == std::vector<std::string>{"controller", "dial-peer", "end", "exit", "hostname", "isdn", "no", "sip-ua", "voice", "voice-port"}));
     BOOST_TEST((words("dial-peer voice ") == std::vector<std::string>{"<1-2147483647>"}));
     BOOST_TEST((words("dial-peer voice 1 ") == std::vector<std::string>{"pots", "voip"}));
     BOOST_TEST((words("controller e1 0 ") == std::vector<std::string>{"<cr>"}));
