@@ -17,7 +17,7 @@ struct CommandTree::Node {
 
 namespace {
 
-constexpr int kModeCount = 8;   // one per Mode bit
+constexpr int kModeCount = 10;   // one per Mode bit
 static_assert(kSubModes == (1u << kModeCount) - 2, "kModeCount must cover every Mode bit");
 constexpr std::string_view kNoHelp = "Negate a command or set its defaults";
 
@@ -140,8 +140,14 @@ std::string_view modePrompt(Mode m) {
     case Mode::TranslationProfile: return "cfg-translation-profile";
     case Mode::SipUa: return "config-sip-ua";
     case Mode::VoicePort: return "config-voiceport";
+    case Mode::VoiceServiceVoip: return "conf-voi-serv";
+    case Mode::TrustedList: return "cfg-iptrust-list";
     }
     return "config";
+}
+
+Mode parentMode(Mode m) {
+    return m == Mode::TrustedList ? Mode::VoiceServiceVoip : Mode::Global;
 }
 
 std::vector<Word> splitWords(std::string_view line) {

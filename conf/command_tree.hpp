@@ -17,11 +17,15 @@ namespace gw::conf {
 enum class Mode : unsigned {
     Global = 1, Controller = 2, DialPeerPots = 4, DialPeerVoip = 8,
     TranslationRule = 16, TranslationProfile = 32, SipUa = 64, VoicePort = 128,
+    VoiceServiceVoip = 256, TrustedList = 512,
 };
 constexpr unsigned kModeBit(Mode m) { return static_cast<unsigned>(m); }
 constexpr unsigned kDialPeerModes = kModeBit(Mode::DialPeerPots) | kModeBit(Mode::DialPeerVoip);
-constexpr unsigned kSubModes = 2 | 4 | 8 | 16 | 32 | 64 | 128;
+constexpr unsigned kSubModes = 2 | 4 | 8 | 16 | 32 | 64 | 128 | 256 | 512;
 std::string_view modePrompt(Mode m);   // "config", "config-dial-peer", ...
+// The mode `exit` returns to, and where a line the mode does not know is
+// tried next: the enclosing sub-mode, else Global.
+Mode parentMode(Mode m);
 
 // What a command's apply function works on: the config and the current mode
 // with the key of the object that mode edits.

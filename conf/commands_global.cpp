@@ -95,7 +95,7 @@ R clearCredentials(Context& c, const Args& a) {
 
 R exitMode(Context& c, const Args&) {
     if (c.mode == Mode::Global) c.leftConfig = true;
-    c.mode = Mode::Global;
+    c.mode = parentMode(c.mode);
     return ok();
 }
 R endMode(Context& c, const Args&) {

@@ -5,6 +5,10 @@
 #include "conf/cisco_regex.hpp"
 #include "conf/values.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+
 namespace gw::conf {
 namespace {
 
@@ -14,6 +18,45 @@ constexpr unsigned kG = kModeBit(Mode::Global);
 constexpr unsigned kTR = kModeBit(Mode::TranslationRule);
 constexpr unsigned kTP = kModeBit(Mode::TranslationProfile);
 constexpr unsigned kVP = kModeBit(Mode::VoicePort);
+constexpr unsigned kVSV = kModeBit(Mode::VoiceServiceVoip);
+constexpr unsigned kTL = kModeBit(Mode::TrustedList);
+
+std::string validateTrustedV4(std::string_view t) {
+    return isIpv4(t) ? "" : "expected an IPv4 address A.B.C.D";
+}
+// A netmask is contiguous ones then zeros (255.255.255.0, not 255.0.255.0).
+std::string validateMask(std::string_view t) {
+    if (!isIpv4(t)) return "expected a mask A.B.C.D, e.g. 255.255.255.0";
+    in_addr a{};
+    const std::string text(t);
+    ::inet_pton(AF_INET, text.c_str(), &a);
+    const std::uint32_t m = ntohl(a.s_addr);
+    return (m | (m - 1)) == 0xFFFFFFFFu || m == 0 ? "" : "not a contiguous netmask";
+}
+// X:X:X:X::X or X:X:X:X::X/<0-128>
+std::string validateTrustedV6(std::string_view t) {
+    const auto slash = t.find('/');
+    const std::string addr(t.substr(0, slash));
+    in6_addr a{};
+    if (::inet_pton(AF_INET6, addr.c_str(), &a) != 1) return "expected an IPv6 address X:X:X:X::X[/PREFIX]";
+    if (slash == std::string_view::npos) return "";
+    const std::string_view len = t.substr(slash + 1);
+    if (len.empty() || len.size() > 3 || !std::all_of(len.begin(), len.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) ||
+        std::stoi(std::string(len)) > 128)
+        return "the prefix length is 0 to 128";
+    return "";
+}
+
+R addTrusted(Context& c, TrustedAddress entry) {
+    auto& list = c.config->voip.trusted;
+    if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(std::move(entry));
+    return ok();
+}
+R removeTrusted(Context& c, const TrustedAddress& entry) {
+    auto& list = c.config->voip.trusted;
+    std::erase(list, entry);
+    return ok();
+}
 
 // "N:D": the D-channel group of controller N, as IOS names a PRI voice-port.
 std::optional<int> voicePortNumber(std::string_view t) {
@@ -112,6 +155,28 @@ std::vector<CommandSpec> voiceCommands() {
                number(1, 120, "Seconds (default 10)")},
          +[](Context& c, const Args& a) -> R { c.config->voicePorts[c.controller].interdigitS = a.number(0); return ok(); },
          +[](Context& c, const Args&) -> R { c.config->voicePorts[c.controller].interdigitS.reset(); return ok(); }, 2},
+        {kG, {voiceKw(), kw("service", "Voice service"), kw("voip", "Voice over IP service")},
+         +[](Context& c, const Args&) -> R { c.mode = Mode::VoiceServiceVoip; return ok(); },
+         +[](Context& c, const Args&) -> R { c.config->voip = VoiceServiceVoip{}; return ok(); }, 3},
+        {kVSV, {kw("ip", "IP configuration"), kw("address", "IP address"), kw("trusted", "Toll-fraud protection"),
+                kw("list", "The addresses calls are taken from")},
+         +[](Context& c, const Args&) -> R { c.mode = Mode::TrustedList; return ok(); },
+         +[](Context& c, const Args&) -> R { c.config->voip.trusted.clear(); return ok(); }, 4},
+        {kVSV, {kw("ip", "IP configuration"), kw("address", "IP address"), kw("trusted", "Toll-fraud protection"),
+                kw("authenticate", "Take calls only from trusted addresses (the default)")},
+         +[](Context& c, const Args&) -> R { c.config->voip.trustedAuthenticate = true; return ok(); },
+         +[](Context& c, const Args&) -> R { c.config->voip.trustedAuthenticate = false; return ok(); }, 4},
+        {kTL, {kw("ipv4", "A trusted IPv4 address or network"), word("A.B.C.D", "IPv4 address", validateTrustedV4)},
+         +[](Context& c, const Args& a) -> R { return addTrusted(c, {false, a[0], ""}); },
+         +[](Context& c, const Args& a) -> R { return removeTrusted(c, {false, a[0], ""}); }, 2},
+        {kTL, {kw("ipv4", "A trusted IPv4 address or network"), word("A.B.C.D", "IPv4 address", validateTrustedV4),
+               word("A.B.C.D", "Network mask", validateMask)},
+         +[](Context& c, const Args& a) -> R { return addTrusted(c, {false, a[0], a[1]}); },
+         +[](Context& c, const Args& a) -> R { return removeTrusted(c, {false, a[0], a[1]}); }, 3},
+        {kTL, {kw("ipv6", "A trusted IPv6 address or network"),
+               word("X:X:X:X::X[/PREFIX]", "IPv6 address, with a prefix length for a network", validateTrustedV6)},
+         +[](Context& c, const Args& a) -> R { return addTrusted(c, {true, a[0], ""}); },
+         +[](Context& c, const Args& a) -> R { return removeTrusted(c, {true, a[0], ""}); }, 2},
         {kTP, {kw("translate", "Translate a number with a translation rule"),
                choice({{"called", "Translation rule for the called number"},
                        {"calling", "Translation rule for the calling number"},

@@ -109,6 +109,24 @@ struct VoicePort {
     bool operator==(const VoicePort&) const = default;
 };
 
+// One entry of `ip address trusted list`: `ipv4 ADDR [MASK]` or
+// `ipv6 ADDR[/PREFIX]`, as written.
+struct TrustedAddress {
+    bool v6 = false;
+    std::string address;                    // ipv4: dotted quad; ipv6: address with optional /prefix
+    std::string mask;                       // ipv4 only: dotted mask, "" = the host alone
+    bool operator==(const TrustedAddress&) const = default;
+};
+
+// voice service voip
+struct VoiceServiceVoip {
+    // ip address trusted authenticate (IOS default): calls are taken only
+    // from the trusted list and the voip dial-peers' session targets.
+    bool trustedAuthenticate = true;
+    std::vector<TrustedAddress> trusted;    // ip address trusted list, in the order written
+    bool operator==(const VoiceServiceVoip&) const = default;
+};
+
 struct Config {
     std::string hostname = "gateway";
     std::optional<SwitchType> switchType;                // global isdn switch-type
@@ -118,6 +136,7 @@ struct Config {
     std::map<int, TranslationRule> translationRules;     // by number
     std::map<std::string, TranslationProfile> translationProfiles;
     SipUa sipUa;
+    VoiceServiceVoip voip;
     bool operator==(const Config&) const = default;
 };
 

@@ -93,6 +93,8 @@ bool ConfigSession::contextExists() const {
     case Mode::SipUa: return true;
     case Mode::Controller: return config_.controllers.count(ctx_.controller) != 0;
     case Mode::VoicePort: return config_.voicePorts.count(ctx_.controller) != 0;
+    case Mode::VoiceServiceVoip:
+    case Mode::TrustedList: return true;
     case Mode::DialPeerPots:
     case Mode::DialPeerVoip: return config_.dialPeers.count(ctx_.peer) != 0;
     case Mode::TranslationRule: return config_.translationRules.count(ctx_.rule) != 0;
@@ -106,14 +108,17 @@ Result ConfigSession::execute(const std::string& line) {
     if (!contextExists()) ctx_.mode = Mode::Global;
     ParseResult parsed = tree_.parse(ctx_.mode, line);
     Mode mode = ctx_.mode;
-    if (parsed.status != ParseResult::Status::Ok && parsed.status != ParseResult::Status::Empty &&
-        mode != Mode::Global) {
-        ParseResult global = tree_.parse(Mode::Global, line);
-        if (global.status == ParseResult::Status::Ok) {
-            parsed = std::move(global);
-            mode = Mode::Global;
+    // A line the sub-mode does not know leaves it for the enclosing modes
+    // (implicit exit), as IOS does.
+    for (Mode outer = mode; parsed.status != ParseResult::Status::Ok &&
+                            parsed.status != ParseResult::Status::Empty && outer != Mode::Global;) {
+        outer = parentMode(outer);
+        ParseResult there = tree_.parse(outer, line);
+        if (there.status == ParseResult::Status::Ok) {
+            parsed = std::move(there);
+            mode = outer;
         } else {
-            parsed = chooseFailure(parsed, global, splitWords(line).front().column);
+            parsed = chooseFailure(parsed, there, splitWords(line).front().column);
         }
     }
     if (parsed.status == ParseResult::Status::Empty) return {};

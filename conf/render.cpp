@@ -96,6 +96,21 @@ void renderSipUa(std::ostringstream& o, const SipUa& s) {
     o << "!\n";
 }
 
+void renderVoip(std::ostringstream& o, const VoiceServiceVoip& v) {
+    if (v == VoiceServiceVoip{}) return;
+    o << "voice service voip\n";
+    if (!v.trustedAuthenticate) o << " no ip address trusted authenticate\n";
+    if (!v.trusted.empty()) {
+        o << " ip address trusted list\n";
+        for (const TrustedAddress& t : v.trusted) {
+            o << "  " << (t.v6 ? "ipv6 " : "ipv4 ") << t.address;
+            if (!t.mask.empty()) o << " " << t.mask;
+            o << "\n";
+        }
+    }
+    o << "!\n";
+}
+
 } // namespace
 
 std::string renderRunningConfig(const Config& c) {
@@ -113,6 +128,7 @@ std::string renderRunningConfig(const Config& c) {
     for (const auto& [n, p] : c.translationProfiles) renderProfile(o, p);
     for (const auto& [t, p] : c.dialPeers) renderPeer(o, p);
     renderSipUa(o, c.sipUa);
+    renderVoip(o, c.voip);
     o << "end\n";
     return o.str();
 }

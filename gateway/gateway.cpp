@@ -5,6 +5,7 @@
 
 #include "dsp/media_engine.hpp"
 #include "gateway/route/dial_peer.hpp"
+#include "gateway/route/trust_list.hpp"
 #include "gateway/cli/cli_paths.hpp"
 #include "gateway/cli/cli_server.hpp"
 #include "gateway/call/engine_media_port.hpp"
@@ -128,6 +129,8 @@ int Gateway::start() {
     router_ = std::make_unique<PeerRouter>(route::DialPeerTable::build(running_));
     calls_ = std::make_unique<CallManager>(*media_, *router_, &steadyNow);
     calls_->setLoop(*loop_);
+    trust_ = route::TrustList::build(running_);
+    calls_->setTrusted([this](const std::string& address) { return trust_->allows(address); });
     calls_->startChannelAudit(kChannelAuditEvery);
     refreshActiveCount();
     if (!openSip()) return 1;

@@ -67,6 +67,8 @@ public:
     // `busyout controller`: new calls on the span refused (not saved).
     bool setBusyout(int controller, bool on) override;
     void setDebug(DebugCat cat, bool on) override;
+    const route::TrustList& trustList() const override { return *trust_; }
+    std::vector<UntrustedSource> untrustedSources() const override { return calls_->untrustedSources(); }
 
 private:
     struct SpanRuntime {
@@ -96,6 +98,7 @@ private:
     std::unique_ptr<dsp::MediaEngine> engine_;
     std::unique_ptr<EngineMediaPort> media_;
     std::unique_ptr<PeerRouter> router_;
+    std::shared_ptr<const route::TrustList> trust_;
     std::unique_ptr<CallManager> calls_;
     std::unique_ptr<sip::SipPort> sipPort_;
     std::unique_ptr<CliServer> cli_;

@@ -5,6 +5,7 @@
 
 #include "gateway/cli/cli_server.hpp"
 #include "gateway/route/dial_peer.hpp"
+#include "gateway/route/trust_list.hpp"
 #include "gateway/live_config.hpp"
 #include "isdn/pri_port.hpp"
 #include "sip/sip_port.hpp"
@@ -19,6 +20,12 @@ std::vector<std::string> Gateway::applyConfig(const conf::Config& before) {
         before.translationProfiles != running_.translationProfiles || before.controllers != running_.controllers) {
         router_->setTable(route::DialPeerTable::build(running_));
         GW_INFO("dial-peer table rebuilt: %zu dial-peer(s)", running_.dialPeers.size());
+    }
+    if (before.voip != running_.voip || before.dialPeers != running_.dialPeers ||
+        before.sipUa.sipServer != running_.sipUa.sipServer) {
+        trust_ = route::TrustList::build(running_);
+        if (!trust_->enforced())
+            GW_WARN("ip address trusted authenticate is off: calls are taken from any address (toll-fraud risk)");
     }
     updateBlocked();
     for (auto& [n, rt] : spans_) {

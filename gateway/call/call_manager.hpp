@@ -104,6 +104,13 @@ struct CallSummary {
     std::string target;                // the SIP request URI host:port or "span N"
 };
 
+// A source refused by the trusted list, for `show ip address trusted list`.
+struct UntrustedSource {
+    std::string address;
+    std::uint64_t refused = 0;         // requests refused with 403
+    Clock::time_point last{};
+};
+
 class CallManager : public isdn::IsdnPortListener, public sip::SipPortListener {
 public:
     CallManager(MediaPort& media, const Router& router, Clock::time_point (*now)());
@@ -127,6 +134,13 @@ public:
     // pattern) but more could still come, the number is taken as complete
     // after `interdigit` without a digit; before any match, after T302.
     void setInterdigit(int span, std::chrono::milliseconds interdigit);
+    // Toll-fraud protection: an INVITE from a source `trusted` refuses gets
+    // 403 before routing (RFC 3398: cause 21), is counted and logged (once a
+    // minute per source). Unset: every source is taken.
+    void setTrusted(std::function<bool(const std::string& address)> trusted) { trusted_ = std::move(trusted); }
+    // Most refused first; at most kMaxUntrustedSources are tracked.
+    std::vector<UntrustedSource> untrustedSources() const;
+    std::uint64_t untrustedRefused() const { return untrustedTotal_; }
 
     // isdn::IsdnPortListener
     void onSetup(int span, isdn::IsdnCallId id, const isdn::SetupInfo& setup) override;
@@ -236,6 +250,17 @@ private:
     std::map<std::pair<int, int>, int> outOfStep_;   // (span, channel) -> checks found out of step in a row
     std::chrono::milliseconds auditEvery_{0};
     std::uint64_t sessionVersion_ = 1;
+    std::function<bool(const std::string&)> trusted_;
+    struct Refusals {
+        std::uint64_t count = 0;
+        Clock::time_point last{}, logged{};
+    };
+    std::map<std::string, Refusals> untrusted_;
+    std::uint64_t untrustedTotal_ = 0;
+    // Whether an INVITE from `address` may set up a call; counts and logs a refusal.
+    bool admitSource(const std::string& address);
 };
+
+constexpr std::size_t kMaxUntrustedSources = 1024;
 
 } // namespace gw

@@ -19,6 +19,11 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
     c.sip = std::make_unique<sip::SipLeg>(c.id);
     c.sip->setDialogId(id);
     sipIndex_[id] = c.id;
+    if (!admitSource(inv.remoteHost)) {
+        // Toll-fraud protection: nothing of the dial plan is looked at.
+        feed(c, sip::SipInput{sip::SipEvent::InviteInd});
+        return refuseSip(c, 403, q850::Cause::CallRejected);
+    }
     GW_CCAPI("call=%llu INVITE %s from %s (%s)", static_cast<unsigned long long>(c.id), inv.requestUri.c_str(),
             inv.fromUser.c_str(), inv.remoteHost.c_str());
     feed(c, sip::SipInput{sip::SipEvent::InviteInd});
@@ -60,6 +65,33 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
     c.remote.telephoneEventPt = ans.media.tePt;
     media_.setRemote(c.id, c.remote);
     feed(c, CallInput{CallEvent::Incoming});
+}
+
+bool CallManager::admitSource(const std::string& address) {
+    if (!trusted_ || trusted_(address)) return true;
+    ++untrustedTotal_;
+    auto it = untrusted_.find(address);
+    if (it == untrusted_.end()) {
+        if (untrusted_.size() >= kMaxUntrustedSources) return false;   // counted in the total only
+        it = untrusted_.emplace(address, Refusals{}).first;
+    }
+    Refusals& r = it->second;
+    ++r.count;
+    r.last = now_();
+    if (r.count == 1 || r.last - r.logged >= std::chrono::minutes(1)) {
+        r.logged = r.last;
+        GW_WARN("SIP call from untrusted source %s refused with 403 (%llu so far); add it to `voice service voip` "
+                "-> `ip address trusted list` if it is a phone or proxy of yours",
+                address.c_str(), static_cast<unsigned long long>(r.count));
+    }
+    return false;
+}
+
+std::vector<UntrustedSource> CallManager::untrustedSources() const {
+    std::vector<UntrustedSource> out;
+    for (const auto& [address, r] : untrusted_) out.push_back({address, r.count, r.last});
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.refused > b.refused; });
+    return out;
 }
 
 // The call cannot be placed: the SIP side gets `status` (RFC 3398 §7.2.4.1

@@ -52,6 +52,8 @@ void execShowIsdnService(ExecCall& c);
 void execShowControllers(ExecCall& c);
 void execShowVoicePorts(ExecCall& c);
 void execBusyout(ExecCall& c);
+// cli_show_trusted.cpp
+void execShowTrustedList(ExecCall& c);
 // cli_debug.cpp
 void execDebugIsdn(ExecCall& c);
 void execDebugSip(ExecCall& c);

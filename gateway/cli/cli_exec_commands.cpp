@@ -100,6 +100,9 @@ void addIsdnRows(Table& t) {
     t.add({show(), controllers, controllerType(), number(0, 63, "Controller unit number")}, execShowControllers);
     t.add({show(), kw("voice", "Voice port configuration & stats"), kw("port", "Voice port status"),
            kw("summary", "Summary of all voice ports")}, execShowVoicePorts);
+    t.add({show(), kw("ip", "IP information"), kw("address", "IP addresses"),
+           kw("trusted", "Toll-fraud protection"), kw("list", "Trusted addresses and refused sources")},
+          execShowTrustedList);
     t.add({kw("busyout", "Refuse new calls on a controller (calls in progress continue)"),
            kw("controller", "Controller"), controllerType(), number(0, 63, "Controller unit number")},
           execBusyout, 1);

@@ -6,6 +6,7 @@
 #include "conf/config.hpp"
 #include "gateway/call/call_manager.hpp"
 #include "gateway/route/dial_peer.hpp"
+#include "gateway/route/trust_list.hpp"
 #include "kernel/log.hpp"
 
 #include <string>
@@ -62,6 +63,9 @@ public:
     // False when there is no such controller.
     virtual bool setBusyout(int controller, bool on) = 0;
     virtual void setDebug(DebugCat cat, bool on) = 0;
+    // Toll-fraud protection: what is trusted, and who was refused.
+    virtual const route::TrustList& trustList() const = 0;
+    virtual std::vector<UntrustedSource> untrustedSources() const = 0;
 };
 
 } // namespace gw

@@ -59,7 +59,10 @@ class Gateway:
                     " isdn switch-type primary-net5\n"
                     " source virtual %s\n"
                     "sip-ua\n"
-                    " bind 127.0.0.1 %d\n" % (name, self.span, self.sip_port))
+                    " bind 127.0.0.1 %d\n"
+                    "voice service voip\n"
+                    " ip address trusted list\n"
+                    "  ipv4 127.0.0.1\n" % (name, self.span, self.sip_port))
             for n in range(1, spans):
                 f.write("controller e1 %d\n"
                         " pri-group timeslots 1-31\n"

@@ -744,6 +744,69 @@ def overlap_sending_toward_the_pbx_for_a_t_dial_peer():
     with_gateway(peers, en_bloc, extra_cfg="controller e1 0\n isdn sending-complete\n")
 
 
+def sip_final_status(gw, local_ip, method, number, sdp=True):
+    """Sends one request from `local_ip` over UDP; returns the status code of
+    its first final response (None if none came within 5 s)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind((local_ip, 0))
+    port = sock.getsockname()[1]
+    body = ("v=0\r\no=x 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\nm=audio 40000 RTP/AVP 8 0\r\n"
+            % (local_ip, local_ip)) if sdp else ""
+    call_id = "%d@%s" % (time.monotonic_ns(), local_ip)
+    msg = ("%s sip:%s@127.0.0.1:%d SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK%d\r\n"
+           "From: <sip:scanner@%s>;tag=1\r\nTo: <sip:%s@127.0.0.1>\r\n"
+           "Call-ID: %s\r\nCSeq: 1 %s\r\nContact: <sip:scanner@%s:%d>\r\nMax-Forwards: 70\r\n"
+           "%sContent-Length: %d\r\n\r\n%s"
+           % (method, number, gw.sip_port, local_ip, port, time.monotonic_ns(), local_ip, number, call_id, method,
+              local_ip, port, "Content-Type: application/sdp\r\n" if body else "", len(body), body))
+    sock.sendto(msg.encode(), ("127.0.0.1", gw.sip_port))
+    sock.settimeout(5)
+    try:
+        while True:
+            data = sock.recv(65536).decode(errors="replace")
+            code = int(data.split(" ", 2)[1])
+            if code >= 200:
+                return code
+    except socket.timeout:
+        return None
+    finally:
+        sock.close()
+
+
+@test
+def untrusted_source_is_refused_with_403_before_routing():
+    """Toll-fraud protection, default deny: INVITEs from 127.0.0.2 (neither
+    in the trusted list nor a dial-peer's session target) get 403 whatever
+    the number (routable, unroutable, without SDP), so a scanner learns
+    nothing of the dial plan, and no SETUP reaches the PBX. `show ip address
+    trusted list` shows the list and counts the source; a phone at the
+    trusted 127.0.0.1 still gets through."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "1", "--ring", "0", "--talk", "0.5"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        statuses = [sip_final_status(gw, "127.0.0.2", "INVITE", "5551234"),
+                    sip_final_status(gw, "127.0.0.2", "INVITE", "0044123456789012345678"),
+                    sip_final_status(gw, "127.0.0.2", "INVITE", "5551234", sdp=False)]
+        check(statuses == [403, 403, 403], "untrusted INVITEs answered %s" % statuses)
+        check(sip_final_status(gw, "127.0.0.2", "OPTIONS", "5551234") ==
+              sip_final_status(gw, "127.0.0.2", "OPTIONS", "999"), "OPTIONS answers depend on the number")
+        check("refused with 403" in gw.text(), "no log line for the untrusted source")
+        check(gw.text().count("untrusted source 127.0.0.2") == 1, "the refusal log is not rate-limited")
+        out = gwctl_ok(gw, "show ip address trusted list")
+        check(re.search(r"ipv4 127\.0\.0\.1\s+trusted list", out) and
+              re.search(r"127\.0\.0\.2\s+3 request\(s\)", out), "show ip address trusted list:\n" + out)
+
+        phone = Sipp(gw, "uac_wait_bye.xml", free_port(), {"service": "5551234"}, uac=True)
+        procs.append(phone)
+        check(phone.wait(15) == 0, "the trusted phone's call failed:\n" + phone.errors())
+        check(pbx.wait(10) == 0, "pbxsim:\n" + pbx.err())
+        check(len(pbx.calls()) == 1 and pbx.err().count(": SETUP from") == 1,
+              "the PBX saw more than the trusted call:\n" + pbx.err())
+    with_gateway(POTS, body)
+
+
 @test
 def busyout_of_one_channel_with_service_message():
     """`isdn service dsl 0 b_channel 31 state 2` on a national ISDN span

@@ -198,9 +198,11 @@ BOOST_AUTO_TEST_CASE(a_t_pattern_ends_on_the_interdigit_timeout) {
     h.router.digits = 1;   // 9T
     h.router.variable = true;
     h.calls.setOverlapReceiving(0, true, std::chrono::milliseconds(3000));
+    h.calls.setInterdigit(0, std::chrono::milliseconds(1500));   // voice-port timeouts interdigit
     h.calls.onSetup(0, 1, overlapSetup("9"));
     h.calls.onInformation(1, "12", false);
-    h.loop.advance(std::chrono::milliseconds(2999));
+    // The digits match 9T already: the voice-port's interdigit timeout, not T302.
+    h.loop.advance(std::chrono::milliseconds(1499));
     BOOST_TEST(h.sipPort.sent.empty());
     h.loop.advance(std::chrono::milliseconds(1));
     BOOST_TEST(h.sipPort.sent.size() == 1u);

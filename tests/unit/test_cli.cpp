@@ -85,6 +85,14 @@ struct FakeRuntime : CliRuntime {
         return {s};
     }
     SipStatus sip() const override { return {"127.0.0.1", 5060, true, true, ""}; }
+    const route::TrustList& trustList() const override {
+        trust = route::TrustList::build(config);
+        return *trust;
+    }
+    std::vector<UntrustedSource> untrustedSources() const override {
+        return {{"192.0.2.66", 3, gw::Clock::now() - std::chrono::seconds(5)}};
+    }
+    mutable std::shared_ptr<const route::TrustList> trust;
     bool setBusyout(int controller, bool on) override {
         if (controller != 0) return false;
         busy[controller] = on;

@@ -2,10 +2,12 @@
 // abbreviations, implicit sub-mode exit, IOS errors with carets, refused
 // commands changing nothing, and `?` help / TAB completion.
 #include "conf/config_session.hpp"
+#include "conf/render.hpp"
 
 #include <boost/test/unit_test.hpp>
 
 #include <functional>
+#include <sstream>
 
 using namespace gw::conf;
 
@@ -186,6 +188,49 @@ BOOST_AUTO_TEST_CASE(voice_port_of_a_pri_group) {
     s.must("exit");
     s.must("no controller e1 0");
     BOOST_TEST(s.config.voicePorts.empty());
+}
+
+// voice service voip -> ip address trusted list: entries added once,
+// removed by `no`, masks checked; lines of the enclosing mode leave the list
+// mode as in IOS; `exit` goes up one level.
+BOOST_AUTO_TEST_CASE(voice_service_voip_trusted_list) {
+    Session s;
+    s.must("voice service voip");
+    BOOST_TEST(s.session.prompt().find("(conf-voi-serv)#") != std::string::npos);
+    s.must("ip address trusted list");
+    BOOST_TEST(s.session.prompt().find("(cfg-iptrust-list)#") != std::string::npos);
+    s.must("ipv4 192.0.2.10");
+    s.must("ipv4 192.0.2.10");   // once only
+    s.must("ipv4 198.51.100.0 255.255.255.0");
+    s.must("ipv6 2001:db8::/32");
+    BOOST_TEST(!s.session.execute("ipv4 198.51.100.0 255.0.255.0").ok());   // not contiguous
+    BOOST_TEST(!s.session.execute("ipv4 300.1.1.1").ok());
+    BOOST_TEST(!s.session.execute("ipv6 2001:db8::/129").ok());
+    BOOST_TEST(!s.session.execute("ipv6 192.0.2.1").ok());
+    BOOST_REQUIRE(s.config.voip.trusted.size() == 3u);
+    BOOST_TEST(s.config.voip.trusted[1].mask == "255.255.255.0");
+    s.must("no ipv4 192.0.2.10");
+    BOOST_TEST(s.config.voip.trusted.size() == 2u);
+    s.must("no ip address trusted authenticate");   // a voice service voip line: leaves the list mode
+    BOOST_TEST(!s.config.voip.trustedAuthenticate);
+    BOOST_TEST(s.session.prompt().find("(conf-voi-serv)#") != std::string::npos);
+    s.must("ip address trusted list");
+    s.must("exit");
+    BOOST_TEST(s.session.prompt().find("(conf-voi-serv)#") != std::string::npos);
+    s.must("exit");
+    BOOST_TEST(s.session.prompt().find("(config)#") != std::string::npos);
+
+    const std::string text = renderRunningConfig(s.config);
+    BOOST_TEST(text.find("voice service voip\n no ip address trusted authenticate\n ip address trusted list\n"
+                         "  ipv4 198.51.100.0 255.255.255.0\n  ipv6 2001:db8::/32\n!\n") != std::string::npos);
+    Session again;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line != "end" && line.rfind('!', 0) != 0) again.must(line);
+    }
+    BOOST_TEST((again.config.voip == s.config.voip));
+    s.must("no voice service voip");
+    BOOST_TEST((s.config.voip == VoiceServiceVoip{}));
 }
 
 BOOST_AUTO_TEST_CASE(abbreviations_are_accepted) {

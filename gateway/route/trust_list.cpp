@@ -1,0 +1,106 @@
+// TrustList: the trusted networks from the config, matched by prefix over
+// 16-byte addresses (IPv4 as IPv4-mapped IPv6, RFC 4291 §2.5.5.2).
+#include "gateway/route/trust_list.hpp"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+
+namespace gw::route {
+
+namespace {
+
+std::array<std::uint8_t, 16> mapped(const in_addr& v4) {
+    std::array<std::uint8_t, 16> out{};
+    out[10] = 0xFF;
+    out[11] = 0xFF;
+    std::memcpy(out.data() + 12, &v4, 4);
+    return out;
+}
+
+int maskBits(const std::string& mask) {
+    in_addr m{};
+    if (::inet_pton(AF_INET, mask.c_str(), &m) != 1) return 32;
+    std::uint32_t v = ntohl(m.s_addr);
+    int bits = 0;
+    while (v & 0x80000000u) {
+        ++bits;
+        v <<= 1;
+    }
+    return bits;
+}
+
+std::string targetText(const conf::SessionTarget& t) {
+    return "ipv4:" + t.host + (t.port ? ":" + std::to_string(t.port) : std::string());
+}
+
+} // namespace
+
+std::optional<std::array<std::uint8_t, 16>> parseAddress(const std::string& text) {
+    std::string s = text;
+    if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
+    in_addr v4{};
+    if (::inet_pton(AF_INET, s.c_str(), &v4) == 1) return mapped(v4);
+    in6_addr v6{};
+    if (::inet_pton(AF_INET6, s.c_str(), &v6) == 1) {
+        std::array<std::uint8_t, 16> out{};
+        std::memcpy(out.data(), &v6, 16);
+        return out;
+    }
+    return std::nullopt;
+}
+
+TrustList::TrustList(const conf::Config& config) : enforced_(config.voip.trustedAuthenticate) {
+    for (const conf::TrustedAddress& t : config.voip.trusted) {
+        std::string text = (t.v6 ? "ipv6 " : "ipv4 ") + t.address + (t.mask.empty() ? "" : " " + t.mask);
+        if (t.v6) {
+            const auto slash = t.address.find('/');
+            const int prefix = slash == std::string::npos ? 128 : std::stoi(t.address.substr(slash + 1));
+            add(t.address.substr(0, slash), prefix, true, {text, "trusted list"});
+        } else {
+            add(t.address, t.mask.empty() ? 32 : maskBits(t.mask), false, {text, "trusted list"});
+        }
+    }
+    for (const auto& [tag, peer] : config.dialPeers) {
+        if (peer.kind != conf::PeerKind::Voip || peer.shutdown) continue;
+        if (peer.target.kind == conf::TargetKind::Ipv4) {
+            add(peer.target.host, 32, false, {targetText(peer.target), "dial-peer " + std::to_string(tag)});
+        } else if (peer.target.kind == conf::TargetKind::Dns) {
+            unresolved_.push_back("dial-peer " + std::to_string(tag) + " dns:" + peer.target.host);
+        }
+    }
+    if (const auto& server = config.sipUa.sipServer) {
+        if (server->kind == conf::TargetKind::Ipv4) add(server->host, 32, false, {targetText(*server), "sip-server"});
+        else unresolved_.push_back("sip-server dns:" + server->host);
+    }
+}
+
+std::shared_ptr<const TrustList> TrustList::build(const conf::Config& config) {
+    return std::make_shared<const TrustList>(config);
+}
+
+// `prefix` counts the IPv4 bits for an IPv4 address, IPv6 bits otherwise.
+void TrustList::add(const std::string& address, int prefix, bool v6, Entry entry) {
+    const auto addr = parseAddress(address);
+    if (!addr) return;   // the config language has validated it
+    nets_.push_back(Net{*addr, v6 ? prefix : 96 + prefix});
+    entries_.push_back(std::move(entry));
+}
+
+bool TrustList::allows(const std::string& address) const {
+    if (!enforced_) return true;
+    const auto addr = parseAddress(address);
+    if (!addr) return false;
+    for (const Net& n : nets_) {
+        const int whole = n.prefix / 8, rest = n.prefix % 8;
+        if (std::memcmp(addr->data(), n.addr.data(), static_cast<std::size_t>(whole)) != 0) continue;
+        if (rest != 0) {
+            const std::uint8_t mask = static_cast<std::uint8_t>(0xFF << (8 - rest));
+            if (((*addr)[static_cast<std::size_t>(whole)] ^ n.addr[static_cast<std::size_t>(whole)]) & mask) continue;
+        }
+        return true;
+    }
+    return false;
+}
+
+} // namespace gw::route
