@@ -199,6 +199,14 @@ std::vector<CommandSpec> sipUaCommands() {
               kw("password", "Password for authentication"), word("WORD", "Password"),
               kw("realm", "Realm of the credentials"), word("WORD", "Realm")},
          setCredentials, clearCredentials, 1},
+        {kS, {kw("user-agent", "The User-Agent header the gateway sends"),
+              rest("Product text, e.g. PRI-GW/1.0 (`no user-agent` sends none)")},
+         +[](Context& c, const Args& a) -> R {
+             if (a[0].find_first_of("\r\n") != std::string::npos) return fault(0, "one line of text");
+             c.config->sipUa.userAgent = a[0];
+             return ok();
+         },
+         +[](Context& c, const Args&) -> R { c.config->sipUa.userAgent = std::string(); return ok(); }, 1},
         {kS, {kw("bind", "Bind address and port of the SIP listener"),
               word("A.B.C.D", "Local IPv4 address", validateIpv4), number(1, 65535, "Local UDP/TCP port")},
          +[](Context& c, const Args& a) -> R { c.config->sipUa.bindAddr = a[0]; c.config->sipUa.bindPort = a.number(1); return ok(); },

@@ -99,6 +99,9 @@ struct SipUa {
         bool operator==(const Credentials&) const = default;
     };
     std::vector<Credentials> credentials;
+    // The User-Agent header of requests and responses: unset = "gatewayd",
+    // "" = none (`no user-agent`, nothing for a scanner to fingerprint).
+    std::optional<std::string> userAgent;
     bool operator==(const SipUa&) const = default;
 };
 

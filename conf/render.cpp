@@ -93,6 +93,7 @@ void renderSipUa(std::ostringstream& o, const SipUa& s) {
     if (s.sipServer) o << " sip-server " << formatTarget(*s.sipServer) << "\n";
     if (s.bindAddr != defaults.bindAddr || s.bindPort != defaults.bindPort)
         o << " bind " << s.bindAddr << " " << s.bindPort << "\n";
+    if (s.userAgent) o << (s.userAgent->empty() ? std::string(" no user-agent") : " user-agent " + *s.userAgent) << "\n";
     o << "!\n";
 }
 

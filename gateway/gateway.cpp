@@ -71,6 +71,7 @@ bool Gateway::openSip() {
     }
     calls_->setSipPort(*sipPort_);
     calls_->setSipIdentity(booted_.sipUa.bindAddr, booted_.sipUa.bindPort);
+    sipPort_->setUserAgent(running_.sipUa.userAgent.value_or(kDefaultUserAgent));
     return true;
 }
 

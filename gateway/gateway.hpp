@@ -33,6 +33,8 @@ class SipPort;
 
 namespace gw {
 
+constexpr const char* kDefaultUserAgent = "gatewayd";   // sip-ua user-agent unset
+
 class EngineMediaPort;
 class CliServer;
 

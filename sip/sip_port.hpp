@@ -65,6 +65,8 @@ public:
     // Traces every SIP message sent and received into the log
     // (`debug ccsip messages`); adapters without a trace ignore it.
     virtual void setTrace(bool) {}
+    // The User-Agent header of what the stack sends from now on; "" sends none.
+    virtual void setUserAgent(const std::string& userAgent) = 0;
 };
 
 class SipPortListener {

@@ -112,6 +112,12 @@ void SofiaSipPort::setTrace(bool on) {
     if (nua_) nua_set_params(nua_.get(), TPTAG_LOG(on ? 1 : 0), TAG_END());
 }
 
+void SofiaSipPort::setUserAgent(const std::string& userAgent) {
+    if (!nua_) return;
+    if (userAgent.empty()) nua_set_params(nua_.get(), SIPTAG_USER_AGENT(static_cast<const sip_user_agent_t*>(SIP_NONE)), TAG_END());
+    else nua_set_params(nua_.get(), SIPTAG_USER_AGENT_STR(userAgent.c_str()), TAG_END());
+}
+
 void SofiaSipPort::onNuaEvent(nua_event_t event, int status, const char* phrase,
                               nua_handle_t* nh, const sip_t* sip, tagi_t tags[]) noexcept {
     try {

@@ -67,6 +67,7 @@ public:
     // tport's message log (TPTAG_LOG): each message sent and received goes to
     // Sofia's log, which the loop forwards to the gateway log.
     void setTrace(bool on) override;
+    void setUserAgent(const std::string& userAgent) override;
 
     // Dialogs whose nua handle still exists (released ones included).
     std::size_t dialogCount() const { return dialogs_.size(); }

@@ -747,6 +747,13 @@ def overlap_sending_toward_the_pbx_for_a_t_dial_peer():
 def sip_final_status(gw, local_ip, method, number, sdp=True):
     """Sends one request from `local_ip` over UDP; returns the status code of
     its first final response (None if none came within 5 s)."""
+    final = sip_final_response(gw, local_ip, method, number, sdp)
+    return int(final.split(" ", 2)[1]) if final else None
+
+
+def sip_final_response(gw, local_ip, method, number, sdp=True):
+    """Sends one request from `local_ip` over UDP; returns the text of its
+    first final response ("" if none came within 5 s)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind((local_ip, 0))
     port = sock.getsockname()[1]
@@ -765,11 +772,10 @@ def sip_final_status(gw, local_ip, method, number, sdp=True):
     try:
         while True:
             data = sock.recv(65536).decode(errors="replace")
-            code = int(data.split(" ", 2)[1])
-            if code >= 200:
-                return code
+            if int(data.split(" ", 2)[1]) >= 200:
+                return data
     except socket.timeout:
-        return None
+        return ""
     finally:
         sock.close()
 
@@ -804,6 +810,27 @@ def untrusted_source_is_refused_with_403_before_routing():
         check(pbx.wait(10) == 0, "pbxsim:\n" + pbx.err())
         check(len(pbx.calls()) == 1 and pbx.err().count(": SETUP from") == 1,
               "the PBX saw more than the trusted call:\n" + pbx.err())
+    with_gateway(POTS, body)
+
+
+@test
+def user_agent_header_is_configurable_and_can_be_hidden():
+    """`sip-ua` -> `user-agent TEXT` names the product in what the gateway
+    sends; `no user-agent` leaves the header out, so a scanner (svmap) has no
+    banner to fingerprint. Both apply at once, and the running-config keeps them."""
+    def body(gw, procs):
+        check(re.search(r"^User-Agent: gatewayd\r$", sip_final_response(gw, "127.0.0.1", "OPTIONS", "1"), re.M),
+              "the default User-Agent is not gatewayd")
+        gwctl_ok(gw, "configure terminal", "sip-ua", "user-agent PRI-GW 1.0", "end")
+        check(re.search(r"^User-Agent: PRI-GW 1\.0\r$", sip_final_response(gw, "127.0.0.1", "OPTIONS", "1"), re.M),
+              "user-agent PRI-GW 1.0 not sent")
+        gwctl_ok(gw, "configure terminal", "sip-ua", "no user-agent", "end")
+        for who in ("127.0.0.1", "127.0.0.2"):
+            for method in ("OPTIONS", "INVITE"):
+                final = sip_final_response(gw, who, method, "5551234")
+                check(final and not re.search(r"^(User-Agent|Server):", final, re.M | re.I),
+                      "%s from %s: the answer names the product:\n%s" % (method, who, final))
+        check(" no user-agent\n" in gwctl_ok(gw, "show running-config"), "running-config lacks no user-agent")
     with_gateway(POTS, body)
 
 

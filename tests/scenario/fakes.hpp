@@ -49,6 +49,7 @@ struct FakeIsdnPort : isdn::IsdnPort {
 
 struct FakeSipPort : sip::SipPort {
     std::vector<std::string> sent;
+    void setUserAgent(const std::string&) override {}
     sip::SipDialogId nextId = 500;
     std::vector<sip::OutgoingInvite> invites;
     sip::SipDialogId invite(const sip::OutgoingInvite& inv) override {

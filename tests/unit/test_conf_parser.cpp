@@ -141,6 +141,8 @@ std::vector<CommandCase> commandCases() {
         {ua, "credentials username alice password s3cret realm example.com", "no credentials",
          [](auto& c) { return c.sipUa.credentials == std::vector<SipUa::Credentials>{{"alice", "s3cret", "example.com"}}; },
          [](auto& c) { return c.sipUa.credentials.empty(); }},
+        {ua, "user-agent PRI-GW 1.0", "no user-agent", [](auto& c) { return c.sipUa.userAgent == "PRI-GW 1.0"; },
+         [](auto& c) { return c.sipUa.userAgent == ""; }},
         {ua, "bind 192.0.2.7 5080", "no bind", [](auto& c) { return c.sipUa.bindAddr == "192.0.2.7" && c.sipUa.bindPort == 5080; },
          [](auto& c) { return c.sipUa.bindAddr == "127.0.0.1" && c.sipUa.bindPort == 5060; }},
     };
