@@ -70,6 +70,7 @@ struct DialPeer {
     std::optional<Codec> codec;             // voip; unset = g711ulaw
     std::optional<int> voiceClassCodec;     // voip
     std::vector<DtmfRelay> dtmfRelay;       // voip, in the order written
+    std::string callingDefault;             // calling-number default: for a caller that is not a number
     bool shutdown = false;
     bool operator==(const DialPeer&) const = default;
 };
@@ -127,6 +128,7 @@ struct VoiceServiceVoip {
     // from the trusted list and the voip dial-peers' session targets.
     bool trustedAuthenticate = true;
     std::vector<TrustedAddress> trusted;    // ip address trusted list, in the order written
+    std::string callingDefault;             // calling-number default, when the dial-peer has none
     bool operator==(const VoiceServiceVoip&) const = default;
 };
 

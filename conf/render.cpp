@@ -62,6 +62,7 @@ void renderPeer(std::ostringstream& o, const DialPeer& p) {
     o << "dial-peer voice " << p.tag << (pots ? " pots" : " voip") << "\n";
     if (!p.description.empty()) o << " description " << p.description << "\n";
     renderPeerNumbers(o, p);
+    if (!p.callingDefault.empty()) o << " calling-number default " << p.callingDefault << "\n";
     if (pots) {
         if (p.port) o << " port " << *p.port << "\n";
         if (!p.digitStrip) o << " no digit-strip\n";
@@ -100,6 +101,7 @@ void renderSipUa(std::ostringstream& o, const SipUa& s) {
 void renderVoip(std::ostringstream& o, const VoiceServiceVoip& v) {
     if (v == VoiceServiceVoip{}) return;
     o << "voice service voip\n";
+    if (!v.callingDefault.empty()) o << " calling-number default " << v.callingDefault << "\n";
     if (!v.trustedAuthenticate) o << " no ip address trusted authenticate\n";
     if (!v.trusted.empty()) {
         o << " ip address trusted list\n";

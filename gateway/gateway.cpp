@@ -131,6 +131,7 @@ int Gateway::start() {
     calls_ = std::make_unique<CallManager>(*media_, *router_, &steadyNow);
     calls_->setLoop(*loop_);
     trust_ = route::TrustList::build(running_);
+    calls_->setCallingDefault(running_.voip.callingDefault);
     calls_->setTrusted([this](const std::string& address) { return trust_->allows(address); });
     calls_->startChannelAudit(kChannelAuditEvery);
     refreshActiveCount();

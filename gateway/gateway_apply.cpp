@@ -27,6 +27,7 @@ std::vector<std::string> Gateway::applyConfig(const conf::Config& before) {
         if (!trust_->enforced())
             GW_WARN("ip address trusted authenticate is off: calls are taken from any address (toll-fraud risk)");
     }
+    calls_->setCallingDefault(running_.voip.callingDefault);
     if (before.sipUa.userAgent != running_.sipUa.userAgent && sipPort_)
         sipPort_->setUserAgent(running_.sipUa.userAgent.value_or(kDefaultUserAgent));
     updateBlocked();

@@ -138,6 +138,10 @@ public:
     // 403 before routing (RFC 3398: cause 21), is counted and logged (once a
     // minute per source). Unset: every source is taken.
     void setTrusted(std::function<bool(const std::string& address)> trusted) { trusted_ = std::move(trusted); }
+    // The calling number sent to the PBX for a SIP caller whose identity is
+    // not a number (a user name such as `admin`), when the dial-peer has no
+    // calling-number default; "" sends none.
+    void setCallingDefault(std::string digits) { callingDefault_ = std::move(digits); }
     // Most refused first; at most kMaxUntrustedSources are tracked.
     std::vector<UntrustedSource> untrustedSources() const;
     std::uint64_t untrustedRefused() const { return untrustedTotal_; }
@@ -231,6 +235,7 @@ private:
     // Calls from SIP (call_manager_sip.cpp)
     void startIsdnAttempt(Call& c, std::vector<CallInput>& out);
     void refuseSip(Call& c, int status, q850::Cause cause);
+    std::string callingNumberFor(const Call& c, const OutboundRoute& r) const;
     // Both
     void onChannelKnown(Call& c, int channel);
     void releaseChannel(Call& c);
@@ -251,6 +256,7 @@ private:
     std::chrono::milliseconds auditEvery_{0};
     std::uint64_t sessionVersion_ = 1;
     std::function<bool(const std::string&)> trusted_;
+    std::string callingDefault_;
     struct Refusals {
         std::uint64_t count = 0;
         Clock::time_point last{}, logged{};

@@ -8,6 +8,8 @@
 #include "kernel/log.hpp"
 #include "sip/sdp.hpp"
 
+#include <algorithm>
+
 namespace gw {
 
 void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) {
@@ -102,6 +104,31 @@ void CallManager::refuseSip(Call& c, int status, q850::Cause cause) {
     feed(c, in);
 }
 
+namespace {
+
+// A number the Calling Party Number IE can carry (Q.931 §4.5.10, IA5
+// digits): digits, '*' and '#', at most 15 after a '+' (E.164 §6.1) and 20
+// otherwise.
+bool isCallingNumber(const std::string& s) {
+    const bool plus = !s.empty() && s[0] == '+';
+    const std::size_t digits = s.size() - (plus ? 1 : 0);
+    if (digits == 0 || digits > (plus ? 15u : 20u)) return false;
+    return std::all_of(s.begin() + (plus ? 1 : 0), s.end(),
+                       [](char ch) { return (ch >= '0' && ch <= '9') || ch == '*' || ch == '#'; });
+}
+
+} // namespace
+
+// A SIP caller's identity that is not a number never reaches the IE: the
+// dial-peer's calling-number default, else the global one, else none.
+std::string CallManager::callingNumberFor(const Call& c, const OutboundRoute& r) const {
+    if (r.calling.empty() || isCallingNumber(r.calling)) return r.calling;
+    const std::string& fallback = r.callingDefault.empty() ? callingDefault_ : r.callingDefault;
+    GW_CCAPI("call=%llu calling '%s' is not a number: %s", static_cast<unsigned long long>(c.id), r.calling.c_str(),
+             fallback.empty() ? "no calling number sent" : ("calling-number default " + fallback).c_str());
+    return fallback;
+}
+
 // Tries the pots peers in hunt order: a span whose D-channel is down or has
 // no free B-channel is skipped. When none can take the call, Refuse.
 void CallManager::startIsdnAttempt(Call& c, std::vector<CallInput>& out) {
@@ -133,7 +160,7 @@ void CallManager::startIsdnAttempt(Call& c, std::vector<CallInput>& out) {
         c.isdn = std::make_unique<isdn::IsdnLeg>(c.id, r.span);
         isdn::IsdnInput in{isdn::IsdnEvent::SetupReq};
         in.setup.called = r.called;
-        in.setup.calling = r.calling;
+        in.setup.calling = callingNumberFor(c, r);
         in.setup.callingName = c.callingName;
         in.setup.channel = *channel;
         in.setup.exclusive = span.network;   // Q.931 §5.1.2: the user side prefers

@@ -24,6 +24,7 @@ struct OutboundRoute {
     std::optional<conf::Codec> codec;
     bool huntstop = false;
     bool variableLength = false;   // the peer's destination-pattern ends in T
+    std::string callingDefault;    // the peer's calling-number default, "" = none
 };
 
 class Router {

@@ -34,6 +34,7 @@ std::vector<OutboundRoute> PeerRouter::route(CallOrigin from, int fromSpan, cons
         } else {
             o.span = c.port.value_or(0);
         }
+        if (const conf::DialPeer* p = table_->peer(c.tag)) o.callingDefault = p->callingDefault;
         out.push_back(std::move(o));
     }
     return out;

@@ -835,6 +835,28 @@ def user_agent_header_is_configurable_and_can_be_hidden():
 
 
 @test
+def calling_user_name_is_never_sent_as_a_calling_number():
+    """A trusted SIP caller whose identity is a user name (From:
+    sip:scanner@...) reaches the PBX with the configured calling-number
+    default instead (voice service voip's, then the dial-peer's once set),
+    never with the name in the Calling Party Number IE."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "2", "--ring", "0", "--talk", "0.3"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        check(sip_final_status(gw, "127.0.0.1", "INVITE", "5551234") == 200, "the first call was not answered")
+        wait_for(lambda: len(pbx.calls()) == 1, 10, "the first call's report")
+        gwctl_ok(gw, "configure terminal", "dial-peer voice 10 pots", "calling-number default 5559999", "end")
+        check(sip_final_status(gw, "127.0.0.1", "INVITE", "5551234") == 200, "the second call was not answered")
+        check(pbx.wait(10) == 0, "pbxsim:\n" + pbx.err())
+        callers = [c.get("calling") for c in pbx.calls()]
+        check(callers == ["5550000", "5559999"], "the PBX saw calling numbers %s" % callers)
+        check("calling 'scanner' is not a number: calling-number default 5550000" in gw.text(),
+              "no CCAPI line for the replaced calling number")
+    with_gateway(POTS, body, extra_cfg="voice service voip\n calling-number default 5550000\n")
+
+
+@test
 def busyout_of_one_channel_with_service_message():
     """`isdn service dsl 0 b_channel 31 state 2` on a national ISDN span
     sends SERVICE for B31 when the D-channel comes up (the PBX acknowledges
