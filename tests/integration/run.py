@@ -856,6 +856,45 @@ def calling_user_name_is_never_sent_as_a_calling_number():
     with_gateway(POTS, body, extra_cfg="voice service voip\n calling-number default 5550000\n")
 
 
+def received_blocks(trace, status):
+    """The SIP responses with `status` that SIPp received, from its message trace."""
+    blocks = re.split(r"\n-{20,}[^\n]*\n", trace)
+    return [b for b in blocks if "message received" in b and re.search(r"^SIP/2\.0 %d " % status, b, re.M)]
+
+
+@test
+def invite_storm_at_five_times_capacity_admits_only_what_fits():
+    """150 INVITEs within half a second to a 30-channel E1 (5x capacity):
+    at most 30 calls reach the PBX, every other INVITE is refused at once with
+    503 and Retry-After, OPTIONS are still answered during the storm, and
+    every B-channel is idle after it."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "0", "--ring", "0", "--talk", "3"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        storm = Sipp(gw, "uac_storm.xml", free_port(), {"service": "5551234"}, uac=True, calls=150, limit=150,
+                     rate=300, trace=True)
+        procs.append(storm)
+        latencies = []
+        while storm.proc.poll() is None and len(latencies) < 10:
+            start = time.time()
+            check(sip_final_status(gw, "127.0.0.1", "OPTIONS", "1") == 200, "OPTIONS unanswered during the storm")
+            latencies.append(time.time() - start)
+        check(storm.wait(60) == 0, "SIPp storm: a call was neither admitted nor refused with 503:\n" + storm.errors())
+        refused = received_blocks(storm.messages(), 503)
+        refused_calls = {re.search(r"^Call-ID:\s*(\S+)", b, re.M | re.I).group(1) for b in refused}
+        without = [b for b in refused if not re.search(r"^Retry-After:\s*\d+", b, re.M)]
+        check(not without, "a 503 without Retry-After:\n" + (without[0] if without else ""))
+        wait_for(lambda: idle_channels(gw) == (30, 30), 20, "every B-channel idle after the storm")
+        pbx.stop()
+        admitted = len(pbx.calls())
+        check(admitted <= 30 and admitted + len(refused_calls) == 150,
+              "admitted %d, refused %d of 150" % (admitted, len(refused_calls)))
+        print("    storm: 150 INVITEs, %d admitted, %d refused with 503 + Retry-After; OPTIONS during it: %d, "
+              "max %.1f ms" % (admitted, len(refused_calls), len(latencies), 1000 * max(latencies or [0])))
+    with_gateway(POTS, body)
+
+
 @test
 def busyout_of_one_channel_with_service_message():
     """`isdn service dsl 0 b_channel 31 state 2` on a national ISDN span
