@@ -260,6 +260,14 @@ void PriPort::dispatch(const PriEvent& e) {
 }
 
 void PriPort::onRing(const PriEvent& e) {
+    // Q.931 §5.8.3.2: the global call reference names no call, but libpri
+    // takes a SETUP on it for one. Refused before anything is reserved
+    // (RELEASE COMPLETE, cause 81).
+    if ((e.setup.callRef & 0x7FFF) == 0) {
+        GW_WARN("span=%d SETUP on the global call reference refused: cause 81 (invalid call reference value)", span_);
+        pri_->hangup(e.call, q850::value(q850::Cause::InvalidCallReference));
+        return;
+    }
     IsdnCallId id = gNextId++;
     calls_[id] = CallRec{e.call, e.setup.callRef, e.channel};
     // The far end chose this channel, so it is idle at both ends: no

@@ -11,6 +11,7 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(__file__))
+import rawpri  # noqa: E402
 from gwtest import (BIN, Failure, Gateway, Pbx, Sipp, check, free_port, idle_channels, messages,  # noqa: E402
                     wait_for)
 
@@ -893,6 +894,86 @@ def invite_storm_at_five_times_capacity_admits_only_what_fits():
         print("    storm: 150 INVITEs, %d admitted, %d refused with 503 + Retry-After; OPTIONS during it: %d, "
               "max %.1f ms" % (admitted, len(refused_calls), len(latencies), 1000 * max(latencies or [0])))
     with_gateway(POTS, body)
+
+
+@test
+def malformed_q931_from_the_pbx_is_refused_or_ignored_as_q931_says():
+    """A far end that speaks Q.921/Q.931 itself (no libpri) sends what a
+    broken or hostile PBX might. Each reaction is checked against Q.931 5.8:
+    a SETUP on the global call reference is refused (RELEASE COMPLETE, cause
+    81) and no INVITE goes out; a SETUP without Bearer capability gets cause
+    96, one for a channel the span lacks cause 44, a RELEASE for an unknown
+    call reference cause 81; too-short messages, a wrong protocol
+    discriminator, an unknown message type, bad FCS, an oversize frame and
+    frames for another SAPI or TEI are ignored (the next probe's answer is the
+    first thing to come back). Then a valid call works and every B-channel
+    ends idle."""
+    def body(gw, procs):
+        phone = Sipp(gw, "uas_answer.xml", port, {"codec": 8, "ring_ms": 0}, trace=True)
+        procs.append(phone)
+        far = rawpri.RawPri(gw.span)
+        procs.append(far)
+        check(far.wait_up(), "layer 2 did not come up")
+        refs = iter(range(0x20, 0x7F))
+
+        def answer_to(msg, what):
+            """Sends `msg`; returns the first message that comes back."""
+            start = len(far.received)
+            far.send_q931(msg)
+            check(far.wait_for(lambda got: len(got) > start, 5), "no answer to " + what)
+            return far.received[start]
+
+        def ignored(send, what):
+            """`send()` puts something on the line; a RELEASE for an unknown
+            call reference then must be the first thing answered."""
+            start = len(far.received)
+            send()
+            cr = bytes([0x00, next(refs)])
+            far.send_q931(rawpri.message(cr, rawpri.RELEASE, bytes([0x08, 0x02, 0x80, 0x90])))
+            check(far.wait_for(lambda got: len(got) > start, 5), "no answer to the probe after " + what)
+            first = far.received[start]
+            check(rawpri.call_ref(first) == bytes([0x80, cr[1]]) and rawpri.message_type(first) == rawpri.RELEASE_COMPLETE,
+                  "%s was answered: %s" % (what, first.hex()))
+
+        got = answer_to(rawpri.setup(b"\x00\x00", "5552000"), "a SETUP on the global call reference")
+        check(rawpri.call_ref(got) == b"\x80\x00" and rawpri.message_type(got) == rawpri.RELEASE_COMPLETE and
+              rawpri.cause(got) == 81, "global SETUP answered %s" % got.hex())
+        got = answer_to(rawpri.setup(bytes([0x00, next(refs)]), "5552000", channel=12, bearer=False), "no bearer")
+        check(rawpri.message_type(got) == rawpri.RELEASE_COMPLETE and rawpri.cause(got) == 96,
+              "SETUP without Bearer capability answered %s" % got.hex())
+        got = answer_to(rawpri.setup(bytes([0x00, next(refs)]), "5552000", channel=40), "channel 40")
+        check(rawpri.message_type(got) == rawpri.RELEASE_COMPLETE and rawpri.cause(got) in (44, 82),
+              "SETUP for B40 of an E1 answered %s" % got.hex())
+        got = answer_to(rawpri.message(bytes([0x00, next(refs)]), rawpri.RELEASE, bytes([0x08, 0x02, 0x80, 0x90])),
+                        "a RELEASE for an unknown call reference")
+        check(rawpri.message_type(got) == rawpri.RELEASE_COMPLETE and rawpri.cause(got) == 81,
+              "RELEASE for an unknown call reference answered %s" % got.hex())
+
+        ignored(lambda: far.send_q931(bytes([0x08])), "a 1-octet message")
+        ignored(lambda: far.send_q931(bytes([0x08, 0x02, 0x00])), "a message cut inside its call reference")
+        ignored(lambda: far.send_q931(bytes([0x41, 0x02, 0x00, 0x07, 0x05])), "a wrong protocol discriminator")
+        ignored(lambda: far.send_q931(rawpri.message(bytes([0x00, next(refs)]), 0x33)), "an unknown message type")
+        ignored(lambda: far.send_raw(bytes([0x02, 0x01, far.vs << 1, far.vr << 1]) +
+                                     rawpri.setup(bytes([0x00, next(refs)]), "5552000") + b"\x00\x00"),
+                "a frame with a bad FCS")
+        ignored(lambda: far.send_frame([0x02, 0x01, 0x03] + [0x55] * 1000), "an oversize frame")
+        ignored(lambda: far.send_frame([0x40, 0x01, 0x03, 0x01]), "a frame for SAPI 16")
+        ignored(lambda: far.send_frame([0x02, 0x0B, 0x03, 0x01]), "a frame for TEI 5")
+        check("INVITE sip:" not in gw.text(), "an INVITE went out for the garbage:\n" + gw.text()[-2000:])
+
+        cr = bytes([0x00, next(refs)])
+        start = len(far.received)
+        far.send_q931(rawpri.setup(cr, "5552000", channel=14))
+        check(far.wait_for(lambda got: any(rawpri.message_type(m) == rawpri.CONNECT for m in got[start:]), 10),
+              "the valid call after the garbage was not answered")
+        far.send_q931(rawpri.message(cr, rawpri.DISCONNECT, bytes([0x08, 0x02, 0x80, 0x90])))
+        check(far.wait_for(lambda got: any(rawpri.message_type(m) == rawpri.RELEASE for m in got[start:]), 5),
+              "no RELEASE after our DISCONNECT")
+        far.send_q931(rawpri.message(cr, rawpri.RELEASE_COMPLETE))
+        check(phone.wait(15) == 0, "the phone's call did not end cleanly:\n" + phone.errors())
+        wait_for(lambda: idle_channels(gw) == (30, 30), 10, "every B-channel idle at the end")
+    port = free_port()
+    with_gateway(voip_peer(100, "5552...", port), body, extra_cfg="controller e1 0\n isdn skipsend-restart\n")
 
 
 @test
