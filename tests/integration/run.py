@@ -342,6 +342,41 @@ def cli_hunts_to_the_second_peer_on_503():
 
 
 @test
+def kill_during_write_memory_never_leaves_a_broken_startup_config():
+    """Ten times, gatewayd is killed (SIGKILL) at a different moment while
+    `write memory` saves a running-config of 300 dial-peers. Each time the
+    startup-config is whole: the previous file or the new one, which
+    `gatewayd --check` accepts, and gatewayd starts on it again."""
+    def body(gw, procs):
+        script = "configure terminal\n" + "".join(
+            "dial-peer voice %d voip\n destination-pattern 7%03d...\n session target ipv4:127.0.0.1:%d\n"
+            % (1000 + i, i, 6000 + i) for i in range(300)) + "end\nwrite memory\n"
+        rc, out, err = gw.gwctl(stdin=script)
+        check(rc == 0 and "[OK]" in out, "the first write memory failed:\n" + out + err)
+        previous = open(gw.cfg).read()
+        kept_old = 0
+        for n in range(10):
+            gwctl_ok(gw, "configure terminal", "hostname crash%d" % n, "end")
+            writer = subprocess.Popen([os.path.join(BIN, "gwctl"), "--socket", gw.cli_socket, "-c", "write memory"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.002 * n)   # a different moment of the write each time
+            gw.proc.kill()
+            gw.proc.wait()
+            writer.wait(10)
+            text = open(gw.cfg).read()
+            check(text == previous or ("hostname crash%d\n" % n in text and text.endswith("end\n")),
+                  "kill %d left a startup-config that is neither the old nor the new one" % n)
+            check(text.count("dial-peer voice ") == 301, "kill %d: the startup-config lost dial-peers" % n)
+            check(run_gatewayd(["--check", "-c", gw.cfg])[0] == 0, "kill %d: --check refuses the file" % n)
+            kept_old += text == previous
+            previous = text
+            gw.crash_and_start()
+        print("    10 kills during write memory: the new file %d times, the previous one %d times"
+              % (10 - kept_old, kept_old))
+    with_gateway(POTS, body)
+
+
+@test
 def cli_failed_write_keeps_the_startup_config():
     def body(gw, procs):
         original = open(gw.cfg).read()
