@@ -129,6 +129,7 @@ struct VoiceServiceVoip {
     bool trustedAuthenticate = true;
     std::vector<TrustedAddress> trusted;    // ip address trusted list, in the order written
     std::string callingDefault;             // calling-number default, when the dial-peer has none
+    std::optional<int> sourceCallsPerSecond;  // call threshold source N: new calls per second per address
     bool operator==(const VoiceServiceVoip&) const = default;
 };
 

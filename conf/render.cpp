@@ -102,6 +102,7 @@ void renderVoip(std::ostringstream& o, const VoiceServiceVoip& v) {
     if (v == VoiceServiceVoip{}) return;
     o << "voice service voip\n";
     if (!v.callingDefault.empty()) o << " calling-number default " << v.callingDefault << "\n";
+    if (v.sourceCallsPerSecond) o << " call threshold source " << *v.sourceCallsPerSecond << "\n";
     if (!v.trustedAuthenticate) o << " no ip address trusted authenticate\n";
     if (!v.trusted.empty()) {
         o << " ip address trusted list\n";

@@ -132,6 +132,7 @@ int Gateway::start() {
     calls_->setLoop(*loop_);
     trust_ = route::TrustList::build(running_);
     calls_->setCallingDefault(running_.voip.callingDefault);
+    calls_->setSourceRateLimit(running_.voip.sourceCallsPerSecond.value_or(0));
     calls_->setTrusted([this](const std::string& address) { return trust_->allows(address); });
     calls_->startChannelAudit(kChannelAuditEvery);
     refreshActiveCount();

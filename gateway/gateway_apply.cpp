@@ -28,6 +28,7 @@ std::vector<std::string> Gateway::applyConfig(const conf::Config& before) {
             GW_WARN("ip address trusted authenticate is off: calls are taken from any address (toll-fraud risk)");
     }
     calls_->setCallingDefault(running_.voip.callingDefault);
+    calls_->setSourceRateLimit(running_.voip.sourceCallsPerSecond.value_or(0));
     if (before.sipUa.userAgent != running_.sipUa.userAgent && sipPort_)
         sipPort_->setUserAgent(running_.sipUa.userAgent.value_or(kDefaultUserAgent));
     updateBlocked();

@@ -142,6 +142,10 @@ public:
     // not a number (a user name such as `admin`), when the dial-peer has no
     // calling-number default; "" sends none.
     void setCallingDefault(std::string digits) { callingDefault_ = std::move(digits); }
+    // Call admission per source address: at most `perSecond` new calls a
+    // second (bursts of as many), beyond that 503 with Retry-After 1; 0 = no limit.
+    void setSourceRateLimit(int perSecond);
+    std::uint64_t rateLimited() const { return rateLimited_; }
     // Most refused first; at most kMaxUntrustedSources are tracked.
     std::vector<UntrustedSource> untrustedSources() const;
     std::uint64_t untrustedRefused() const { return untrustedTotal_; }
@@ -234,7 +238,7 @@ private:
     bool applyAnswer(Call& c, const std::string& sdp);
     // Calls from SIP (call_manager_sip.cpp)
     void startIsdnAttempt(Call& c, std::vector<CallInput>& out);
-    void refuseSip(Call& c, int status, q850::Cause cause);
+    void refuseSip(Call& c, int status, q850::Cause cause, int retryAfter = 0);
     std::string callingNumberFor(const Call& c, const OutboundRoute& r) const;
     // Both
     void onChannelKnown(Call& c, int channel);
@@ -265,6 +269,16 @@ private:
     std::uint64_t untrustedTotal_ = 0;
     // Whether an INVITE from `address` may set up a call; counts and logs a refusal.
     bool admitSource(const std::string& address);
+    // Token bucket per source (setSourceRateLimit); false: over the limit.
+    bool withinSourceRate(const std::string& address);
+    struct Bucket {
+        double tokens = 0;
+        Clock::time_point at{};
+        Clock::time_point logged{};
+    };
+    int sourceRate_ = 0;
+    std::map<std::string, Bucket> buckets_;
+    std::uint64_t rateLimited_ = 0;
 };
 
 constexpr std::size_t kMaxUntrustedSources = 1024;

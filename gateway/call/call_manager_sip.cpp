@@ -26,6 +26,10 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
         feed(c, sip::SipInput{sip::SipEvent::InviteInd});
         return refuseSip(c, 403, q850::Cause::CallRejected);
     }
+    if (!withinSourceRate(inv.remoteHost)) {
+        feed(c, sip::SipInput{sip::SipEvent::InviteInd});
+        return refuseSip(c, 503, q850::Cause::SwitchingEquipmentCongestion, 1);
+    }
     GW_CCAPI("call=%llu INVITE %s from %s (%s)", static_cast<unsigned long long>(c.id), inv.requestUri.c_str(),
             inv.fromUser.c_str(), inv.remoteHost.c_str());
     feed(c, sip::SipInput{sip::SipEvent::InviteInd});
@@ -89,6 +93,40 @@ bool CallManager::admitSource(const std::string& address) {
     return false;
 }
 
+void CallManager::setSourceRateLimit(int perSecond) {
+    if (perSecond == sourceRate_) return;
+    sourceRate_ = perSecond;
+    buckets_.clear();
+}
+
+bool CallManager::withinSourceRate(const std::string& address) {
+    if (sourceRate_ <= 0) return true;
+    const Clock::time_point now = now_();
+    auto it = buckets_.find(address);
+    if (it == buckets_.end()) {
+        if (buckets_.size() >= kMaxUntrustedSources) {
+            // Forget the sources idle long enough to have a full bucket again.
+            std::erase_if(buckets_, [&](const auto& b) { return now - b.second.at > std::chrono::seconds(2); });
+        }
+        it = buckets_.emplace(address, Bucket{static_cast<double>(sourceRate_), now, {}}).first;
+    }
+    Bucket& b = it->second;
+    const double elapsed = std::chrono::duration<double>(now - b.at).count();
+    b.tokens = std::min<double>(sourceRate_, b.tokens + elapsed * sourceRate_);
+    b.at = now;
+    if (b.tokens >= 1.0) {
+        b.tokens -= 1.0;
+        return true;
+    }
+    ++rateLimited_;
+    if (now - b.logged >= std::chrono::minutes(1)) {
+        b.logged = now;
+        GW_WARN("SIP calls from %s over call threshold source %d/s: refused with 503 Retry-After 1", address.c_str(),
+                sourceRate_);
+    }
+    return false;
+}
+
 std::vector<UntrustedSource> CallManager::untrustedSources() const {
     std::vector<UntrustedSource> out;
     for (const auto& [address, r] : untrusted_) out.push_back({address, r.count, r.last});
@@ -98,9 +136,10 @@ std::vector<UntrustedSource> CallManager::untrustedSources() const {
 
 // The call cannot be placed: the SIP side gets `status` (RFC 3398 §7.2.4.1
 // for the cause when 0).
-void CallManager::refuseSip(Call& c, int status, q850::Cause cause) {
+void CallManager::refuseSip(Call& c, int status, q850::Cause cause, int retryAfter) {
     CallInput in{CallEvent::Refuse, cause};
     in.status = status;
+    in.retryAfter = retryAfter;
     feed(c, in);
 }
 

@@ -1012,6 +1012,35 @@ def malformed_q931_from_the_pbx_is_refused_or_ignored_as_q931_says():
 
 
 @test
+def call_threshold_per_source_sheds_a_flood_from_one_address():
+    """`call threshold source 5` under voice service voip: a trusted address
+    that sends 20 INVITEs at once gets 5 calls through (the burst), and the
+    other 15 get 503 with Retry-After at once, before any SETUP; the limit
+    is logged once. Without the command, nothing is limited (the storm test)."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "0", "--ring", "0", "--talk", "1"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        flood = Sipp(gw, "uac_storm.xml", free_port(), {"service": "5551234"}, uac=True, calls=20, limit=20,
+                     rate=1000, trace=True)
+        procs.append(flood)
+        check(flood.wait(30) == 0, "SIPp flood: a call was neither admitted nor refused with 503:\n" + flood.errors())
+        refused = received_blocks(flood.messages(), 503)
+        refused_calls = {re.search(r"^Call-ID:\s*(\S+)", b, re.M | re.I).group(1) for b in refused}
+        check(all(re.search(r"^Retry-After:\s*1\b", b, re.M) for b in refused), "a 503 without Retry-After: 1")
+        wait_for(lambda: idle_channels(gw) == (30, 30), 20, "every B-channel idle after the flood")
+        pbx.stop()
+        admitted = len(pbx.calls())
+        # The burst of 5, plus the tokens that come back at 5/s while the 20
+        # INVITEs arrive (well under half a second even on a loaded machine).
+        check(5 <= admitted <= 7 and admitted + len(refused_calls) == 20,
+              "admitted %d, refused %d of 20" % (admitted, len(refused_calls)))
+        check(gw.text().count("over call threshold source 5/s") == 1, "the limit is not logged exactly once")
+        check(" call threshold source 5\n" in gwctl_ok(gw, "show running-config"), "running-config lacks the threshold")
+    with_gateway(POTS, body, extra_cfg="voice service voip\n call threshold source 5\n")
+
+
+@test
 def busyout_of_one_channel_with_service_message():
     """`isdn service dsl 0 b_channel 31 state 2` on a national ISDN span
     sends SERVICE for B31 when the D-channel comes up (the PBX acknowledges

@@ -145,6 +145,8 @@ std::vector<CommandCase> commandCases() {
          [](auto& c) { return peer(c, 1).callingDefault == "5550000"; }, [](auto& c) { return peer(c, 1).callingDefault.empty(); }},
         {"voice service voip", "calling-number default +4930123", "no calling-number default",
          [](auto& c) { return c.voip.callingDefault == "+4930123"; }, [](auto& c) { return c.voip.callingDefault.empty(); }},
+        {"voice service voip", "call threshold source 20", "no call threshold source",
+         [](auto& c) { return c.voip.sourceCallsPerSecond == 20; }, [](auto& c) { return !c.voip.sourceCallsPerSecond; }},
         {ua, "user-agent PRI-GW 1.0", "no user-agent", [](auto& c) { return c.sipUa.userAgent == "PRI-GW 1.0"; },
          [](auto& c) { return c.sipUa.userAgent == ""; }},
         {ua, "bind 192.0.2.7 5080", "no bind", [](auto& c) { return c.sipUa.bindAddr == "192.0.2.7" && c.sipUa.bindPort == 5080; },
