@@ -269,6 +269,21 @@ int PriController::ioWrite(struct pri* ctrl, void* buf, int len) noexcept {
     return self ? self->onWrite(buf, len) : 0;
 }
 
+namespace {
+
+// Q.931 §5.8.3.1: a message whose call reference has spare bits set in its
+// first octet, or is longer than a primary rate interface uses (2 octets),
+// shall be ignored. libpri answers some of them (RELEASE COMPLETE on the
+// dummy call reference); dropping the I frame would break Q.921's sequence,
+// so its protocol discriminator is blanked instead and Q.931 ignores it.
+void ignoreBadCallReference(std::uint8_t* f, int len) {
+    const int end = len - static_cast<int>(kernel::kFcsBytes);
+    if (end < 6 || (f[2] & 0x01) != 0 || f[4] != 0x08) return;   // not an I frame with Q.931
+    if ((f[5] & 0xF0) != 0 || (f[5] & 0x0F) > 2) f[4] = 0x00;
+}
+
+} // namespace
+
 int PriController::onRead(void* buf, int len) noexcept {
     const ssize_t n = line_ ? line_->readDchannel(static_cast<std::uint8_t*>(buf), static_cast<std::size_t>(len))
                             : ::read(fd_, buf, static_cast<std::size_t>(len));
@@ -278,6 +293,7 @@ int PriController::onRead(void* buf, int len) noexcept {
         return 0;
     }
     if (silent_) return 0;   // lost on the way in
+    ignoreBadCallReference(static_cast<std::uint8_t*>(buf), static_cast<int>(n));
     if (tap_ && n > static_cast<ssize_t>(kernel::kFcsBytes)) {
         try {
             tap_(false, static_cast<const std::uint8_t*>(buf), static_cast<std::size_t>(n) - kernel::kFcsBytes);

@@ -939,7 +939,8 @@ def malformed_q931_from_the_pbx_is_refused_or_ignored_as_q931_says():
     81) and no INVITE goes out; a SETUP without Bearer capability gets cause
     96, one for a channel the span lacks cause 44, a RELEASE for an unknown
     call reference cause 81; too-short messages, a wrong protocol
-    discriminator, an unknown message type, bad FCS, an oversize frame and
+    discriminator, an unknown message type, a call reference longer than 2
+    octets or with spare bits set (5.8.3.1), bad FCS, an oversize frame and
     frames for another SAPI or TEI are ignored (the next probe's answer is the
     first thing to come back). Then a valid call works and every B-channel
     ends idle."""
@@ -988,6 +989,10 @@ def malformed_q931_from_the_pbx_is_refused_or_ignored_as_q931_says():
         ignored(lambda: far.send_q931(bytes([0x08, 0x02, 0x00])), "a message cut inside its call reference")
         ignored(lambda: far.send_q931(bytes([0x41, 0x02, 0x00, 0x07, 0x05])), "a wrong protocol discriminator")
         ignored(lambda: far.send_q931(rawpri.message(bytes([0x00, next(refs)]), 0x33)), "an unknown message type")
+        ignored(lambda: far.send_q931(rawpri.setup(bytes([0x00, 0x00, next(refs)]), "5552000", channel=12)),
+                "a SETUP with a 3-octet call reference")
+        ignored(lambda: far.send_q931(bytes([0x08, 0x12, 0x00, next(refs), rawpri.SETUP, 0x04, 0x03, 0x80, 0x90, 0xA3])),
+                "a call reference length octet with spare bits set")
         ignored(lambda: far.send_raw(bytes([0x02, 0x01, far.vs << 1, far.vr << 1]) +
                                      rawpri.setup(bytes([0x00, next(refs)]), "5552000") + b"\x00\x00"),
                 "a frame with a bad FCS")
