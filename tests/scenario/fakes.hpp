@@ -17,10 +17,12 @@ namespace gw::test {
 
 struct FakeIsdnPort : isdn::IsdnPort {
     std::vector<std::string> sent;
+    std::vector<isdn::SetupInfo> setups;
     isdn::IsdnCallId nextId = 1000;
     bool up = true;
     isdn::IsdnCallId setup(const isdn::SetupInfo& s) override {
         sent.push_back("SETUP " + s.called + " ch=" + std::to_string(s.channel));
+        setups.push_back(s);
         return up ? nextId++ : 0;
     }
     void proceeding(isdn::IsdnCallId, int ch) override { sent.push_back("CALL PROCEEDING ch=" + std::to_string(ch)); }

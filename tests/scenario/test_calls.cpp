@@ -4,6 +4,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+
 using namespace gw;
 using namespace gw::test;
 using Lines = std::vector<std::string>;
@@ -216,6 +218,79 @@ BOOST_AUTO_TEST_CASE(dchannel_loss_keeps_the_active_call_until_the_port_releases
     h.calls.onTerminated(500, 200);
     BOOST_TEST(h.calls.callCount() == 0u);
     BOOST_TEST(h.calls.idleChannels(0) == 30);
+}
+
+namespace {
+
+Clock::time_point gSteppedClock{};
+Clock::time_point steppedNow() { return gSteppedClock; }
+
+sip::IncomingInvite inviteFrom(const std::string& address, const std::string& caller = "2000") {
+    sip::IncomingInvite inv = inviteFor("5551000", sdpFor(6000, 0));
+    inv.remoteHost = address;
+    inv.fromUser = caller;
+    return inv;
+}
+
+long countOf(const Lines& lines, const std::string& prefix) {
+    return std::count_if(lines.begin(), lines.end(), [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+}
+
+} // namespace
+
+// Admission before routing: an untrusted source gets 403 and is counted; a
+// trusted one gets `call threshold source` calls a second (a token bucket per
+// address, refilled by the clock), the rest 503 with Retry-After 1; a caller
+// that is not a number goes to the PBX as the calling-number default.
+BOOST_AUTO_TEST_CASE(untrusted_sources_and_the_per_source_threshold) {
+    FakeIsdnPort isdnPort;
+    FakeSipPort sipPort;
+    FakeMedia media;
+    FakeRouter router;
+    FakeLoop loop;
+    CallManager calls{media, router, &steppedNow};
+    calls.setSipPort(sipPort);
+    calls.setLoop(loop);
+    std::vector<int> bearers;
+    for (int i = 1; i <= 31; ++i)
+        if (i != 16) bearers.push_back(i);
+    calls.attachSpan(0, isdnPort, kernel::Law::Alaw, false, bearers);
+    calls.onDchannel(0, true);
+    OutboundRoute pots;
+    pots.peerTag = 10;
+    pots.called = "5551000";
+    pots.calling = "admin";   // as the router passes a SIP user name on
+    router.routes.push_back(pots);
+    calls.setTrusted([](const std::string& a) { return a != "192.0.2.66"; });
+    calls.setSourceRateLimit(2);
+    calls.setCallingDefault("5550000");
+
+    calls.onInvite(1, inviteFrom("192.0.2.1"));
+    calls.onInvite(2, inviteFrom("192.0.2.1"));
+    calls.onInvite(3, inviteFrom("192.0.2.1"));           // over 2 a second
+    BOOST_TEST(countOf(isdnPort.sent, "SETUP") == 2);
+    BOOST_TEST(countOf(sipPort.sent, "503") == 1);
+    BOOST_TEST(sipPort.lastRetryAfter == 1);
+    BOOST_TEST(calls.rateLimited() == 1u);
+    BOOST_TEST(isdnPort.setups.at(0).calling == "5550000");   // never "admin"
+
+    calls.onInvite(4, inviteFrom("192.0.2.2"));           // another address has its own bucket
+    BOOST_TEST(countOf(isdnPort.sent, "SETUP") == 3);
+    gSteppedClock += std::chrono::milliseconds(500);        // one token back
+    calls.onInvite(5, inviteFrom("192.0.2.1"));
+    BOOST_TEST(countOf(isdnPort.sent, "SETUP") == 4);
+    calls.onInvite(6, inviteFrom("192.0.2.1"));
+    BOOST_TEST(countOf(sipPort.sent, "503") == 2);
+
+    calls.onInvite(7, inviteFrom("192.0.2.66"));
+    calls.onInvite(8, inviteFrom("192.0.2.66"));
+    BOOST_TEST(countOf(sipPort.sent, "403") == 2);
+    BOOST_TEST(countOf(isdnPort.sent, "SETUP") == 4);       // nothing reached the PBX
+    const auto refused = calls.untrustedSources();
+    BOOST_REQUIRE(refused.size() == 1u);
+    BOOST_TEST(refused[0].address == "192.0.2.66");
+    BOOST_TEST(refused[0].refused == 2u);
+    BOOST_TEST(calls.untrustedRefused() == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
