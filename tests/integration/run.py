@@ -898,6 +898,18 @@ def received_blocks(trace, status):
     return [b for b in blocks if "message received" in b and re.search(r"^SIP/2\.0 %d " % status, b, re.M)]
 
 
+def start_flood(gw, procs, talk, calls, rate):
+    """A PBX answering every call for `talk` seconds, and SIPp sending `calls`
+    INVITEs at `rate` a second, each admitted or refused with 503."""
+    pbx = Pbx(gw, ["answer", "--count", "0", "--ring", "0", "--talk", str(talk)])
+    procs.append(pbx)
+    gw.wait_dchannel()
+    flood = Sipp(gw, "uac_storm.xml", free_port(), {"service": "5551234"}, uac=True, calls=calls, limit=calls,
+                 rate=rate, trace=True)
+    procs.append(flood)
+    return pbx, flood
+
+
 @test
 def invite_storm_at_five_times_capacity_admits_only_what_fits():
     """150 INVITEs within half a second to a 30-channel E1 (5x capacity):
@@ -905,12 +917,7 @@ def invite_storm_at_five_times_capacity_admits_only_what_fits():
     503 and Retry-After, OPTIONS are still answered during the storm, and
     every B-channel is idle after it."""
     def body(gw, procs):
-        pbx = Pbx(gw, ["answer", "--count", "0", "--ring", "0", "--talk", "3"])
-        procs.append(pbx)
-        gw.wait_dchannel()
-        storm = Sipp(gw, "uac_storm.xml", free_port(), {"service": "5551234"}, uac=True, calls=150, limit=150,
-                     rate=300, trace=True)
-        procs.append(storm)
+        pbx, storm = start_flood(gw, procs, talk=3, calls=150, rate=300)
         latencies = []
         while storm.proc.poll() is None and len(latencies) < 10:
             start = time.time()
@@ -1023,12 +1030,7 @@ def call_threshold_per_source_sheds_a_flood_from_one_address():
     other 15 get 503 with Retry-After at once, before any SETUP; the limit
     is logged once. Without the command, nothing is limited (the storm test)."""
     def body(gw, procs):
-        pbx = Pbx(gw, ["answer", "--count", "0", "--ring", "0", "--talk", "1"])
-        procs.append(pbx)
-        gw.wait_dchannel()
-        flood = Sipp(gw, "uac_storm.xml", free_port(), {"service": "5551234"}, uac=True, calls=20, limit=20,
-                     rate=1000, trace=True)
-        procs.append(flood)
+        pbx, flood = start_flood(gw, procs, talk=1, calls=20, rate=1000)
         check(flood.wait(30) == 0, "SIPp flood: a call was neither admitted nor refused with 503:\n" + flood.errors())
         refused = received_blocks(flood.messages(), 503)
         refused_calls = {re.search(r"^Call-ID:\s*(\S+)", b, re.M | re.I).group(1) for b in refused}

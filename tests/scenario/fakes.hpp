@@ -184,8 +184,9 @@ struct Harness {
     FakeMedia media;
     FakeRouter router;
     FakeLoop loop;
-    CallManager calls{media, router, &fakeNow};
-    Harness() {
+    CallManager calls;
+    // `now`: the call layer's clock (the default advances 1 ms per reading).
+    explicit Harness(Clock::time_point (*now)() = &fakeNow) : calls(media, router, now) {
         calls.setSipPort(sipPort);
         calls.setLoop(loop);
         std::vector<int> bearers;

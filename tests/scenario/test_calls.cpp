@@ -243,24 +243,15 @@ long countOf(const Lines& lines, const std::string& prefix) {
 // address, refilled by the clock), the rest 503 with Retry-After 1; a caller
 // that is not a number goes to the PBX as the calling-number default.
 BOOST_AUTO_TEST_CASE(untrusted_sources_and_the_per_source_threshold) {
-    FakeIsdnPort isdnPort;
-    FakeSipPort sipPort;
-    FakeMedia media;
-    FakeRouter router;
-    FakeLoop loop;
-    CallManager calls{media, router, &steppedNow};
-    calls.setSipPort(sipPort);
-    calls.setLoop(loop);
-    std::vector<int> bearers;
-    for (int i = 1; i <= 31; ++i)
-        if (i != 16) bearers.push_back(i);
-    calls.attachSpan(0, isdnPort, kernel::Law::Alaw, false, bearers);
-    calls.onDchannel(0, true);
+    Harness h(&steppedNow);
+    CallManager& calls = h.calls;
+    FakeIsdnPort& isdnPort = h.isdnPort;
+    FakeSipPort& sipPort = h.sipPort;
     OutboundRoute pots;
     pots.peerTag = 10;
     pots.called = "5551000";
     pots.calling = "admin";   // as the router passes a SIP user name on
-    router.routes.push_back(pots);
+    h.router.routes.push_back(pots);
     calls.setTrusted([](const std::string& a) { return a != "192.0.2.66"; });
     calls.setSourceRateLimit(2);
     calls.setCallingDefault("5550000");
