@@ -63,6 +63,7 @@ bool Gateway::openSip() {
     sip::SipPortSettings sipCfg;
     sipCfg.bindAddr = booted_.sipUa.bindAddr;
     sipCfg.port = booted_.sipUa.bindPort;
+    if (running_.sipUa.userAgent) sipCfg.userAgent = *running_.sipUa.userAgent;
     std::string error;
     sipPort_ = sip::openSipPort(*loop_, *calls_, sipCfg, error);
     if (!sipPort_) {
@@ -71,7 +72,6 @@ bool Gateway::openSip() {
     }
     calls_->setSipPort(*sipPort_);
     calls_->setSipIdentity(booted_.sipUa.bindAddr, booted_.sipUa.bindPort);
-    sipPort_->setUserAgent(running_.sipUa.userAgent.value_or(kDefaultUserAgent));
     return true;
 }
 
@@ -130,10 +130,8 @@ int Gateway::start() {
     router_ = std::make_unique<PeerRouter>(route::DialPeerTable::build(running_));
     calls_ = std::make_unique<CallManager>(*media_, *router_, &steadyNow);
     calls_->setLoop(*loop_);
-    trust_ = route::TrustList::build(running_);
-    calls_->setCallingDefault(running_.voip.callingDefault);
-    calls_->setSourceRateLimit(running_.voip.sourceCallsPerSecond.value_or(0));
-    calls_->setTrusted([this](const std::string& address) { return trust_->allows(address); });
+    applyVoip();
+    calls_->admission().setTrusted([this](const std::string& address) { return trust_->allows(address); });
     calls_->startChannelAudit(kChannelAuditEvery);
     refreshActiveCount();
     if (!openSip()) return 1;
@@ -157,6 +155,15 @@ int Gateway::run() {
     GW_INFO("stopped");
     logBatchThisThread({});
     return 0;
+}
+
+void Gateway::applyVoip() {
+    const bool wasEnforced = !trust_ || trust_->enforced();
+    trust_ = route::TrustList::build(running_);
+    if (wasEnforced && !trust_->enforced())
+        GW_WARN("ip address trusted authenticate is off: calls are taken from any address (toll-fraud risk)");
+    calls_->setCallingDefault(running_.voip.callingDefault);
+    calls_->admission().setRate(running_.voip.sourceCallsPerSecond.value_or(0));
 }
 
 // max-conn counts the calls each outbound peer carries now.

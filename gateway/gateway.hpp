@@ -33,8 +33,6 @@ class SipPort;
 
 namespace gw {
 
-constexpr const char* kDefaultUserAgent = "gatewayd";   // sip-ua user-agent unset
-
 class EngineMediaPort;
 class CliServer;
 
@@ -70,7 +68,7 @@ public:
     bool setBusyout(int controller, bool on) override;
     void setDebug(DebugCat cat, bool on) override;
     const route::TrustList& trustList() const override { return *trust_; }
-    std::vector<UntrustedSource> untrustedSources() const override { return calls_->untrustedSources(); }
+    std::vector<UntrustedSource> untrustedSources() const override { return calls_->admission().untrustedSources(); }
 
 private:
     struct SpanRuntime {
@@ -85,6 +83,9 @@ private:
     // T309, overlap receiving).
     void applyController(int number, SpanRuntime& rt, const conf::Controller& ctl);
     bool openCli();
+    // voice service voip (trusted list, calling-number default, call
+    // threshold): at start and after each configuration change.
+    void applyVoip();
     void updateBlocked();
     void refreshActiveCount();
 

@@ -9,6 +9,7 @@
 #include "gateway/live_config.hpp"
 #include "isdn/pri_port.hpp"
 #include "sip/sip_port.hpp"
+#include "sip/sip_stack.hpp"
 
 #include <algorithm>
 
@@ -22,15 +23,10 @@ std::vector<std::string> Gateway::applyConfig(const conf::Config& before) {
         GW_INFO("dial-peer table rebuilt: %zu dial-peer(s)", running_.dialPeers.size());
     }
     if (before.voip != running_.voip || before.dialPeers != running_.dialPeers ||
-        before.sipUa.sipServer != running_.sipUa.sipServer) {
-        trust_ = route::TrustList::build(running_);
-        if (!trust_->enforced())
-            GW_WARN("ip address trusted authenticate is off: calls are taken from any address (toll-fraud risk)");
-    }
-    calls_->setCallingDefault(running_.voip.callingDefault);
-    calls_->setSourceRateLimit(running_.voip.sourceCallsPerSecond.value_or(0));
+        before.sipUa.sipServer != running_.sipUa.sipServer)
+        applyVoip();
     if (before.sipUa.userAgent != running_.sipUa.userAgent && sipPort_)
-        sipPort_->setUserAgent(running_.sipUa.userAgent.value_or(kDefaultUserAgent));
+        sipPort_->setUserAgent(running_.sipUa.userAgent.value_or(sip::SipPortSettings{}.userAgent));
     updateBlocked();
     for (auto& [n, rt] : spans_) {
         auto ctl = running_.controllers.find(n);

@@ -14,7 +14,7 @@ namespace gw::sip {
 struct SipPortSettings {
     std::string bindAddr = "127.0.0.1";
     int port = 5060;
-    std::string userAgent = "gatewayd";
+    std::string userAgent = "gatewayd";   // sip-ua user-agent; "" sends none
 };
 
 // The signalling thread's loop; with stopOnSignals, SIGINT and SIGTERM end run().

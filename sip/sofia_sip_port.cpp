@@ -98,11 +98,12 @@ std::unique_ptr<SofiaSipPort> SofiaSipPort::create(SofiaLoop& loop, SipPortListe
         // (nua would refresh with an SDP-less re-INVITE).
         SIPTAG_SUPPORTED_STR("timer"), NUTAG_SESSION_TIMER(0),
         NUTAG_SESSION_REFRESHER(nua_remote_refresher),
-        SIPTAG_USER_AGENT_STR(config.userAgent.c_str()), TAG_END()));
+        TAG_END()));
     if (!port->nua_) {
         error = where + (errno ? std::strerror(errno) : "the SIP stack could not start");
         return nullptr;
     }
+    port->setUserAgent(config.userAgent);
     return port;
 }
 

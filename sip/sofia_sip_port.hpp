@@ -36,7 +36,7 @@ namespace gw::sip {
 struct SofiaSipPortConfig {
     std::string bindAddr = "127.0.0.1";   // IPv4 or IPv6 literal, or "*" for all
     int port = 5060;
-    std::string userAgent = "gatewayd";
+    std::string userAgent = "gatewayd";   // "" sends no User-Agent header
     bool tcp = true;                      // listen on TCP as well as UDP (RFC 3261 §18)
 };
 

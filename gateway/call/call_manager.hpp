@@ -7,6 +7,7 @@
 #include "gateway/call/call_flow.hpp"
 #include "gateway/call/media_port.hpp"
 #include "gateway/call/route.hpp"
+#include "gateway/call/source_admission.hpp"
 #include "isdn/channel_pool.hpp"
 #include "isdn/isdn_leg.hpp"
 #include "isdn/isdn_port.hpp"
@@ -104,13 +105,6 @@ struct CallSummary {
     std::string target;                // the SIP request URI host:port or "span N"
 };
 
-// A source refused by the trusted list, for `show ip address trusted list`.
-struct UntrustedSource {
-    std::string address;
-    std::uint64_t refused = 0;         // requests refused with 403
-    Clock::time_point last{};
-};
-
 class CallManager : public isdn::IsdnPortListener, public sip::SipPortListener {
 public:
     CallManager(MediaPort& media, const Router& router, Clock::time_point (*now)());
@@ -134,21 +128,15 @@ public:
     // pattern) but more could still come, the number is taken as complete
     // after `interdigit` without a digit; before any match, after T302.
     void setInterdigit(int span, std::chrono::milliseconds interdigit);
-    // Toll-fraud protection: an INVITE from a source `trusted` refuses gets
-    // 403 before routing (RFC 3398: cause 21), is counted and logged (once a
-    // minute per source). Unset: every source is taken.
-    void setTrusted(std::function<bool(const std::string& address)> trusted) { trusted_ = std::move(trusted); }
+    // Toll-fraud protection and call threshold source: an INVITE the
+    // admission refuses gets 403 (cause 21) or 503 with Retry-After 1 before
+    // any call is made of it.
+    SourceAdmission& admission() { return admission_; }
+    const SourceAdmission& admission() const { return admission_; }
     // The calling number sent to the PBX for a SIP caller whose identity is
     // not a number (a user name such as `admin`), when the dial-peer has no
     // calling-number default; "" sends none.
     void setCallingDefault(std::string digits) { callingDefault_ = std::move(digits); }
-    // Call admission per source address: at most `perSecond` new calls a
-    // second (bursts of as many), beyond that 503 with Retry-After 1; 0 = no limit.
-    void setSourceRateLimit(int perSecond);
-    std::uint64_t rateLimited() const { return rateLimited_; }
-    // Most refused first; at most kMaxUntrustedSources are tracked.
-    std::vector<UntrustedSource> untrustedSources() const;
-    std::uint64_t untrustedRefused() const { return untrustedTotal_; }
 
     // isdn::IsdnPortListener
     void onSetup(int span, isdn::IsdnCallId id, const isdn::SetupInfo& setup) override;
@@ -238,7 +226,8 @@ private:
     bool applyAnswer(Call& c, const std::string& sdp);
     // Calls from SIP (call_manager_sip.cpp)
     void startIsdnAttempt(Call& c, std::vector<CallInput>& out);
-    void refuseSip(Call& c, int status, q850::Cause cause, int retryAfter = 0);
+    void refuseSip(Call& c, int status, q850::Cause cause);
+    void refuseInvite(sip::SipDialogId id, int status, q850::Cause cause, int retryAfter);
     std::string callingNumberFor(const Call& c, const OutboundRoute& r) const;
     // Both
     void onChannelKnown(Call& c, int channel);
@@ -259,28 +248,8 @@ private:
     std::map<std::pair<int, int>, int> outOfStep_;   // (span, channel) -> checks found out of step in a row
     std::chrono::milliseconds auditEvery_{0};
     std::uint64_t sessionVersion_ = 1;
-    std::function<bool(const std::string&)> trusted_;
     std::string callingDefault_;
-    struct Refusals {
-        std::uint64_t count = 0;
-        Clock::time_point last{}, logged{};
-    };
-    std::map<std::string, Refusals> untrusted_;
-    std::uint64_t untrustedTotal_ = 0;
-    // Whether an INVITE from `address` may set up a call; counts and logs a refusal.
-    bool admitSource(const std::string& address);
-    // Token bucket per source (setSourceRateLimit); false: over the limit.
-    bool withinSourceRate(const std::string& address);
-    struct Bucket {
-        double tokens = 0;
-        Clock::time_point at{};
-        Clock::time_point logged{};
-    };
-    int sourceRate_ = 0;
-    std::map<std::string, Bucket> buckets_;
-    std::uint64_t rateLimited_ = 0;
+    SourceAdmission admission_;
 };
-
-constexpr std::size_t kMaxUntrustedSources = 1024;
 
 } // namespace gw

@@ -4,15 +4,21 @@
 // ACK; then either side clears.
 #include "gateway/call/call_manager.hpp"
 
+#include "conf/values.hpp"
 #include "gateway/call/cause_map.hpp"
 #include "kernel/log.hpp"
 #include "sip/sdp.hpp"
 
-#include <algorithm>
-
 namespace gw {
 
 void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) {
+    // Admission comes first: a refused source costs no call, and nothing of
+    // the dial plan is looked at for it.
+    switch (admission_.check(inv.remoteHost, now_())) {
+    case SourceAdmission::Verdict::Untrusted: return refuseInvite(id, 403, q850::Cause::CallRejected, 0);
+    case SourceAdmission::Verdict::OverRate: return refuseInvite(id, 503, q850::Cause::SwitchingEquipmentCongestion, 1);
+    case SourceAdmission::Verdict::Admit: break;
+    }
     Call& c = newCall(CallOrigin::Sip);
     c.sipId = id;
     c.called = inv.requestUser;
@@ -21,15 +27,6 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
     c.sip = std::make_unique<sip::SipLeg>(c.id);
     c.sip->setDialogId(id);
     sipIndex_[id] = c.id;
-    if (!admitSource(inv.remoteHost)) {
-        // Toll-fraud protection: nothing of the dial plan is looked at.
-        feed(c, sip::SipInput{sip::SipEvent::InviteInd});
-        return refuseSip(c, 403, q850::Cause::CallRejected);
-    }
-    if (!withinSourceRate(inv.remoteHost)) {
-        feed(c, sip::SipInput{sip::SipEvent::InviteInd});
-        return refuseSip(c, 503, q850::Cause::SwitchingEquipmentCongestion, 1);
-    }
     GW_CCAPI("call=%llu INVITE %s from %s (%s)", static_cast<unsigned long long>(c.id), inv.requestUri.c_str(),
             inv.fromUser.c_str(), inv.remoteHost.c_str());
     feed(c, sip::SipInput{sip::SipEvent::InviteInd});
@@ -73,87 +70,32 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
     feed(c, CallInput{CallEvent::Incoming});
 }
 
-bool CallManager::admitSource(const std::string& address) {
-    if (!trusted_ || trusted_(address)) return true;
-    ++untrustedTotal_;
-    auto it = untrusted_.find(address);
-    if (it == untrusted_.end()) {
-        if (untrusted_.size() >= kMaxUntrustedSources) return false;   // counted in the total only
-        it = untrusted_.emplace(address, Refusals{}).first;
-    }
-    Refusals& r = it->second;
-    ++r.count;
-    r.last = now_();
-    if (r.count == 1 || r.last - r.logged >= std::chrono::minutes(1)) {
-        r.logged = r.last;
-        GW_WARN("SIP call from untrusted source %s refused with 403 (%llu so far); add it to `voice service voip` "
-                "-> `ip address trusted list` if it is a phone or proxy of yours",
-                address.c_str(), static_cast<unsigned long long>(r.count));
-    }
-    return false;
-}
-
-void CallManager::setSourceRateLimit(int perSecond) {
-    if (perSecond == sourceRate_) return;
-    sourceRate_ = perSecond;
-    buckets_.clear();
-}
-
-bool CallManager::withinSourceRate(const std::string& address) {
-    if (sourceRate_ <= 0) return true;
-    const Clock::time_point now = now_();
-    auto it = buckets_.find(address);
-    if (it == buckets_.end()) {
-        if (buckets_.size() >= kMaxUntrustedSources) {
-            // Forget the sources idle long enough to have a full bucket again.
-            std::erase_if(buckets_, [&](const auto& b) { return now - b.second.at > std::chrono::seconds(2); });
-        }
-        it = buckets_.emplace(address, Bucket{static_cast<double>(sourceRate_), now, {}}).first;
-    }
-    Bucket& b = it->second;
-    const double elapsed = std::chrono::duration<double>(now - b.at).count();
-    b.tokens = std::min<double>(sourceRate_, b.tokens + elapsed * sourceRate_);
-    b.at = now;
-    if (b.tokens >= 1.0) {
-        b.tokens -= 1.0;
-        return true;
-    }
-    ++rateLimited_;
-    if (now - b.logged >= std::chrono::minutes(1)) {
-        b.logged = now;
-        GW_WARN("SIP calls from %s over call threshold source %d/s: refused with 503 Retry-After 1", address.c_str(),
-                sourceRate_);
-    }
-    return false;
-}
-
-std::vector<UntrustedSource> CallManager::untrustedSources() const {
-    std::vector<UntrustedSource> out;
-    for (const auto& [address, r] : untrusted_) out.push_back({address, r.count, r.last});
-    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.refused > b.refused; });
-    return out;
+// An INVITE refused before any call exists: the final response (with its
+// Reason and Retry-After) and the dialog handed back to the stack.
+void CallManager::refuseInvite(sip::SipDialogId id, int status, q850::Cause cause, int retryAfter) {
+    sipPort_->setReasonCause(id, q850::value(cause));
+    if (retryAfter) sipPort_->setRetryAfter(id, retryAfter);
+    sipPort_->respond(id, status, "", "");
+    sipPort_->release(id);
 }
 
 // The call cannot be placed: the SIP side gets `status` (RFC 3398 §7.2.4.1
 // for the cause when 0).
-void CallManager::refuseSip(Call& c, int status, q850::Cause cause, int retryAfter) {
+void CallManager::refuseSip(Call& c, int status, q850::Cause cause) {
     CallInput in{CallEvent::Refuse, cause};
     in.status = status;
-    in.retryAfter = retryAfter;
     feed(c, in);
 }
 
 namespace {
 
 // A number the Calling Party Number IE can carry (Q.931 §4.5.10, IA5
-// digits): digits, '*' and '#', at most 15 after a '+' (E.164 §6.1) and 20
-// otherwise.
+// digits): a dial string of at most 15 digits after a '+' (E.164 §6.1) and
+// 20 otherwise.
 bool isCallingNumber(const std::string& s) {
     const bool plus = !s.empty() && s[0] == '+';
     const std::size_t digits = s.size() - (plus ? 1 : 0);
-    if (digits == 0 || digits > (plus ? 15u : 20u)) return false;
-    return std::all_of(s.begin() + (plus ? 1 : 0), s.end(),
-                       [](char ch) { return (ch >= '0' && ch <= '9') || ch == '*' || ch == '#'; });
+    return conf::isDialString(s) && digits > 0 && digits <= (plus ? 15u : 20u);
 }
 
 } // namespace

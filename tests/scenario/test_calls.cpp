@@ -252,8 +252,8 @@ BOOST_AUTO_TEST_CASE(untrusted_sources_and_the_per_source_threshold) {
     pots.called = "5551000";
     pots.calling = "admin";   // as the router passes a SIP user name on
     h.router.routes.push_back(pots);
-    calls.setTrusted([](const std::string& a) { return a != "192.0.2.66"; });
-    calls.setSourceRateLimit(2);
+    calls.admission().setTrusted([](const std::string& a) { return a != "192.0.2.66"; });
+    calls.admission().setRate(2);
     calls.setCallingDefault("5550000");
 
     calls.onInvite(1, inviteFrom("192.0.2.1"));
@@ -262,7 +262,7 @@ BOOST_AUTO_TEST_CASE(untrusted_sources_and_the_per_source_threshold) {
     BOOST_TEST(countOf(isdnPort.sent, "SETUP") == 2);
     BOOST_TEST(countOf(sipPort.sent, "503") == 1);
     BOOST_TEST(sipPort.lastRetryAfter == 1);
-    BOOST_TEST(calls.rateLimited() == 1u);
+    BOOST_TEST(calls.admission().rateLimited() == 1u);
     BOOST_TEST(isdnPort.setups.at(0).calling == "5550000");   // never "admin"
 
     calls.onInvite(4, inviteFrom("192.0.2.2"));           // another address has its own bucket
@@ -277,11 +277,11 @@ BOOST_AUTO_TEST_CASE(untrusted_sources_and_the_per_source_threshold) {
     calls.onInvite(8, inviteFrom("192.0.2.66"));
     BOOST_TEST(countOf(sipPort.sent, "403") == 2);
     BOOST_TEST(countOf(isdnPort.sent, "SETUP") == 4);       // nothing reached the PBX
-    const auto refused = calls.untrustedSources();
+    const auto refused = calls.admission().untrustedSources();
     BOOST_REQUIRE(refused.size() == 1u);
     BOOST_TEST(refused[0].address == "192.0.2.66");
     BOOST_TEST(refused[0].refused == 2u);
-    BOOST_TEST(calls.untrustedRefused() == 2u);
+    BOOST_TEST(calls.admission().untrustedRefused() == 2u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
