@@ -27,11 +27,7 @@ std::string validateTrustedV4(std::string_view t) {
 // A netmask is contiguous ones then zeros (255.255.255.0, not 255.0.255.0).
 std::string validateMask(std::string_view t) {
     if (!isIpv4(t)) return "expected a mask A.B.C.D, e.g. 255.255.255.0";
-    in_addr a{};
-    const std::string text(t);
-    ::inet_pton(AF_INET, text.c_str(), &a);
-    const std::uint32_t m = ntohl(a.s_addr);
-    return (m | (m - 1)) == 0xFFFFFFFFu || m == 0 ? "" : "not a contiguous netmask";
+    return maskPrefix(t) ? "" : "not a contiguous netmask";
 }
 // X:X:X:X::X or X:X:X:X::X/<0-128>
 std::string validateTrustedV6(std::string_view t) {
@@ -40,11 +36,8 @@ std::string validateTrustedV6(std::string_view t) {
     in6_addr a{};
     if (::inet_pton(AF_INET6, addr.c_str(), &a) != 1) return "expected an IPv6 address X:X:X:X::X[/PREFIX]";
     if (slash == std::string_view::npos) return "";
-    const std::string_view len = t.substr(slash + 1);
-    if (len.empty() || len.size() > 3 || !std::all_of(len.begin(), len.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) ||
-        std::stoi(std::string(len)) > 128)
-        return "the prefix length is 0 to 128";
-    return "";
+    const auto len = parseNumber(t.substr(slash + 1));
+    return len && *len <= 128 ? "" : "the prefix length is 0 to 128";
 }
 
 R addTrusted(Context& c, TrustedAddress entry) {

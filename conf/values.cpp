@@ -81,19 +81,34 @@ std::optional<long> parseNumber(std::string_view text) {
     return v;
 }
 
-bool isIpv4(std::string_view text) {
+std::optional<std::uint32_t> parseIpv4(std::string_view text) {
     int parts = 0;
+    std::uint32_t addr = 0;
     std::size_t start = 0;
     while (true) {
         auto dot = text.find('.', start);
         auto part = text.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
         auto v = parseNumber(part);
-        if (!v || *v > 255 || part.size() > 3) return false;
+        if (!v || *v > 255 || part.size() > 3 || parts == 4) return std::nullopt;
+        addr = addr << 8 | static_cast<std::uint32_t>(*v);
         ++parts;
         if (dot == std::string_view::npos) break;
         start = dot + 1;
     }
-    return parts == 4;
+    if (parts != 4) return std::nullopt;
+    return addr;
+}
+
+bool isIpv4(std::string_view text) { return parseIpv4(text).has_value(); }
+
+std::optional<int> maskPrefix(std::string_view text) {
+    const auto m = parseIpv4(text);
+    if (!m) return std::nullopt;
+    const std::uint32_t inverted = ~*m;
+    if ((inverted & (inverted + 1)) != 0) return std::nullopt;   // ones not contiguous from the top
+    int bits = 0;
+    for (std::uint32_t v = *m; v & 0x80000000u; v <<= 1) ++bits;
+    return bits;
 }
 
 bool isHostName(std::string_view text) {

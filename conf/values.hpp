@@ -5,6 +5,7 @@
 
 #include "conf/config.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,10 @@ std::optional<DtmfRelay> parseDtmfRelay(std::string_view word);
 std::string_view controllerTypeName(ControllerType t);   // "t1" / "e1"
 
 bool isIpv4(std::string_view text);
+// A.B.C.D (each part decimal, 0-255) as a 32-bit number, A in the top octet.
+std::optional<std::uint32_t> parseIpv4(std::string_view text);
+// A netmask A.B.C.D (contiguous ones, then zeros) as its prefix length.
+std::optional<int> maskPrefix(std::string_view text);
 bool isHostName(std::string_view text);     // DNS name: letters, digits, '-', '.'
 bool isDialString(std::string_view text);   // digits, '*', '#', leading '+'
 

@@ -2,6 +2,8 @@
 // 16-byte addresses (IPv4 as IPv4-mapped IPv6, RFC 4291 §2.5.5.2).
 #include "gateway/route/trust_list.hpp"
 
+#include "conf/values.hpp"
+
 #include <arpa/inet.h>
 
 #include <cstring>
@@ -10,24 +12,12 @@ namespace gw::route {
 
 namespace {
 
-std::array<std::uint8_t, 16> mapped(const in_addr& v4) {
+std::array<std::uint8_t, 16> mapped(std::uint32_t v4) {
     std::array<std::uint8_t, 16> out{};
     out[10] = 0xFF;
     out[11] = 0xFF;
-    std::memcpy(out.data() + 12, &v4, 4);
+    for (int i = 0; i < 4; ++i) out[static_cast<std::size_t>(12 + i)] = static_cast<std::uint8_t>(v4 >> (24 - 8 * i));
     return out;
-}
-
-int maskBits(const std::string& mask) {
-    in_addr m{};
-    if (::inet_pton(AF_INET, mask.c_str(), &m) != 1) return 32;
-    std::uint32_t v = ntohl(m.s_addr);
-    int bits = 0;
-    while (v & 0x80000000u) {
-        ++bits;
-        v <<= 1;
-    }
-    return bits;
 }
 
 std::string targetText(const conf::SessionTarget& t) {
@@ -40,7 +30,7 @@ std::optional<std::array<std::uint8_t, 16>> parseAddress(const std::string& text
     std::string s = text;
     if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
     in_addr v4{};
-    if (::inet_pton(AF_INET, s.c_str(), &v4) == 1) return mapped(v4);
+    if (::inet_pton(AF_INET, s.c_str(), &v4) == 1) return mapped(ntohl(v4.s_addr));
     in6_addr v6{};
     if (::inet_pton(AF_INET6, s.c_str(), &v6) == 1) {
         std::array<std::uint8_t, 16> out{};
@@ -55,22 +45,23 @@ TrustList::TrustList(const conf::Config& config) : enforced_(config.voip.trusted
         std::string text = (t.v6 ? "ipv6 " : "ipv4 ") + t.address + (t.mask.empty() ? "" : " " + t.mask);
         if (t.v6) {
             const auto slash = t.address.find('/');
-            const int prefix = slash == std::string::npos ? 128 : std::stoi(t.address.substr(slash + 1));
-            add(t.address.substr(0, slash), prefix, true, {text, "trusted list"});
+            const auto prefix = slash == std::string::npos ? std::optional<long>(128)
+                                                           : conf::parseNumber(t.address.substr(slash + 1));
+            add(parseAddress(t.address.substr(0, slash)), static_cast<int>(prefix.value_or(128)), {text, "trusted list"});
         } else {
-            add(t.address, t.mask.empty() ? 32 : maskBits(t.mask), false, {text, "trusted list"});
+            addV4(t.address, t.mask.empty() ? 32 : conf::maskPrefix(t.mask).value_or(32), {text, "trusted list"});
         }
     }
     for (const auto& [tag, peer] : config.dialPeers) {
         if (peer.kind != conf::PeerKind::Voip || peer.shutdown) continue;
         if (peer.target.kind == conf::TargetKind::Ipv4) {
-            add(peer.target.host, 32, false, {targetText(peer.target), "dial-peer " + std::to_string(tag)});
+            addV4(peer.target.host, 32, {targetText(peer.target), "dial-peer " + std::to_string(tag)});
         } else if (peer.target.kind == conf::TargetKind::Dns) {
             unresolved_.push_back("dial-peer " + std::to_string(tag) + " dns:" + peer.target.host);
         }
     }
     if (const auto& server = config.sipUa.sipServer) {
-        if (server->kind == conf::TargetKind::Ipv4) add(server->host, 32, false, {targetText(*server), "sip-server"});
+        if (server->kind == conf::TargetKind::Ipv4) addV4(server->host, 32, {targetText(*server), "sip-server"});
         else unresolved_.push_back("sip-server dns:" + server->host);
     }
 }
@@ -79,11 +70,16 @@ std::shared_ptr<const TrustList> TrustList::build(const conf::Config& config) {
     return std::make_shared<const TrustList>(config);
 }
 
-// `prefix` counts the IPv4 bits for an IPv4 address, IPv6 bits otherwise.
-void TrustList::add(const std::string& address, int prefix, bool v6, Entry entry) {
-    const auto addr = parseAddress(address);
+// IPv4 as the configuration writes it (conf::parseIpv4: the same digits the
+// validator accepted), `prefix` in IPv4 bits.
+void TrustList::addV4(const std::string& address, int prefix, Entry entry) {
+    const auto v4 = conf::parseIpv4(address);
+    add(v4 ? std::optional(mapped(*v4)) : std::nullopt, 96 + prefix, std::move(entry));
+}
+
+void TrustList::add(std::optional<std::array<std::uint8_t, 16>> addr, int prefix, Entry entry) {
     if (!addr) return;   // the config language has validated it
-    nets_.push_back(Net{*addr, v6 ? prefix : 96 + prefix});
+    nets_.push_back(Net{*addr, prefix});
     entries_.push_back(std::move(entry));
 }
 

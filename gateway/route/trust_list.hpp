@@ -42,7 +42,8 @@ private:
         std::array<std::uint8_t, 16> addr{};   // IPv4 as ::ffff:a.b.c.d
         int prefix = 128;                      // bits, over the 16 bytes
     };
-    void add(const std::string& address, int v4PrefixOr6Prefix, bool v6, Entry entry);
+    void addV4(const std::string& address, int prefix, Entry entry);
+    void add(std::optional<std::array<std::uint8_t, 16>> addr, int prefix, Entry entry);   // prefix over 128 bits
 
     bool enforced_ = true;
     std::vector<Net> nets_;

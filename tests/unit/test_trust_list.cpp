@@ -70,6 +70,17 @@ BOOST_AUTO_TEST_CASE(default_denies_everything_and_can_be_turned_off) {
     BOOST_TEST(off->allows("192.0.2.99"));
 }
 
+// The list reads addresses as the configuration language accepted them:
+// leading zeros are decimal, and a mask written 255.255.255.000 is a /24.
+BOOST_AUTO_TEST_CASE(addresses_are_read_as_the_config_accepted_them) {
+    const auto t = route::TrustList::build(load(
+        "voice service voip\n ip address trusted list\n  ipv4 010.0.0.1\n  ipv4 198.51.100.0 255.255.255.000\n"));
+    BOOST_TEST(t->entries().size() == 2u);
+    BOOST_TEST(t->allows("10.0.0.1"));
+    BOOST_TEST(t->allows("198.51.100.200"));
+    BOOST_TEST(!t->allows("198.51.101.1"));
+}
+
 BOOST_AUTO_TEST_CASE(a_shut_down_peer_is_not_trusted) {
     const auto t = route::TrustList::build(load(
         "dial-peer voice 100 voip\n destination-pattern 5552...\n session target ipv4:203.0.113.9\n shutdown\n"));
