@@ -35,7 +35,6 @@ public:
     // Maintenance: a channel out of service is never reserved nor granted;
     // a call on it continues.
     void setInService(int channel, bool on);
-    bool inService(int channel) const { return !outOfService_.count(channel); }
     void release(int channel, std::uint64_t owner);
 
     Use use(int channel) const;

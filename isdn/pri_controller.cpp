@@ -293,13 +293,13 @@ int PriController::onRead(void* buf, int len) noexcept {
         return 0;
     }
     if (silent_) return 0;   // lost on the way in
-    ignoreBadCallReference(static_cast<std::uint8_t*>(buf), static_cast<int>(n));
-    if (tap_ && n > static_cast<ssize_t>(kernel::kFcsBytes)) {
+    if (tap_ && n > static_cast<ssize_t>(kernel::kFcsBytes)) {   // the trace shows the message as received
         try {
             tap_(false, static_cast<const std::uint8_t*>(buf), static_cast<std::size_t>(n) - kernel::kFcsBytes);
         } catch (...) {
         }
     }
+    ignoreBadCallReference(static_cast<std::uint8_t*>(buf), static_cast<int>(n));
     return static_cast<int>(n);
 }
 

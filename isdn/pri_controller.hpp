@@ -140,7 +140,6 @@ public:
     // no SERVICE message or libpri refuses. libpri acknowledges a received
     // SERVICE itself.
     bool service(int channel, int state);
-    bool hasServiceMessages() const { return serviceMessages_; }
     // A D-channel outage with the line up: while silent every frame either
     // way is lost, so both ends' layer 2 times out (Q.921 T200 x N200).
     void setSilent(bool on) { silent_ = on; }
