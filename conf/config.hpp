@@ -95,6 +95,13 @@ struct SipUa {
     std::optional<SessionTarget> sipServer;  // kind Ipv4 or Dns
     std::optional<int> retryInvite;
     std::optional<int> timersTryingMs;
+    // timers expires: how long an INVITE the gateway sends may ring
+    // unanswered before it is cancelled (the Expires header; IOS default).
+    std::optional<int> timersExpiresMs;
+    // set pstn-cause N sip-status M / set sip-status M pstn-cause N: the
+    // administrator's exceptions to the RFC 3398 tables.
+    std::map<int, int> pstnCauseToSip;
+    std::map<int, int> sipStatusToPstn;
     struct Credentials {
         std::string username, password, realm;
         bool operator==(const Credentials&) const = default;

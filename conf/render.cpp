@@ -91,6 +91,11 @@ void renderSipUa(std::ostringstream& o, const SipUa& s) {
         o << " credentials username " << c.username << " password " << c.password << " realm " << c.realm << "\n";
     if (s.retryInvite) o << " retry invite " << *s.retryInvite << "\n";
     if (s.timersTryingMs) o << " timers trying " << *s.timersTryingMs << "\n";
+    if (s.timersExpiresMs) o << " timers expires " << *s.timersExpiresMs << "\n";
+    for (const auto& [cause, status] : s.pstnCauseToSip)
+        o << " set pstn-cause " << cause << " sip-status " << status << "\n";
+    for (const auto& [status, cause] : s.sipStatusToPstn)
+        o << " set sip-status " << status << " pstn-cause " << cause << "\n";
     if (s.sipServer) o << " sip-server " << formatTarget(*s.sipServer) << "\n";
     if (s.bindAddr != defaults.bindAddr || s.bindPort != defaults.bindPort)
         o << " bind " << s.bindAddr << " " << s.bindPort << "\n";

@@ -131,6 +131,7 @@ int Gateway::start() {
     calls_ = std::make_unique<CallManager>(*media_, *router_, &steadyNow);
     calls_->setLoop(*loop_);
     applyVoip();
+    applySipUa();
     calls_->admission().setTrusted([this](const std::string& address) { return trust_->allows(address); });
     calls_->startChannelAudit(kChannelAuditEvery);
     refreshActiveCount();
@@ -164,6 +165,11 @@ void Gateway::applyVoip() {
         GW_WARN("ip address trusted authenticate is off: calls are taken from any address (toll-fraud risk)");
     calls_->setCallingDefault(running_.voip.callingDefault);
     calls_->admission().setRate(running_.voip.sourceCallsPerSecond.value_or(0));
+}
+
+void Gateway::applySipUa() {
+    calls_->causeMap().setOverrides(running_.sipUa.pstnCauseToSip, running_.sipUa.sipStatusToPstn);
+    calls_->setNoAnswerTimeout(std::chrono::milliseconds(running_.sipUa.timersExpiresMs.value_or(kDefaultNoAnswerMs)));
 }
 
 // max-conn counts the calls each outbound peer carries now.

@@ -86,6 +86,9 @@ private:
     // voice service voip (trusted list, calling-number default, call
     // threshold): at start and after each configuration change.
     void applyVoip();
+    // sip-ua settings the call layer uses: the cause/status exceptions and
+    // the no-answer timer. At start and on every change.
+    void applySipUa();
     void updateBlocked();
     void refreshActiveCount();
 

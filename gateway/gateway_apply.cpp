@@ -25,6 +25,7 @@ std::vector<std::string> Gateway::applyConfig(const conf::Config& before) {
     if (before.voip != running_.voip || before.dialPeers != running_.dialPeers ||
         before.sipUa.sipServer != running_.sipUa.sipServer)
         applyVoip();
+    if (before.sipUa != running_.sipUa) applySipUa();
     if (before.sipUa.userAgent != running_.sipUa.userAgent && sipPort_)
         sipPort_->setUserAgent(running_.sipUa.userAgent.value_or(sip::SipPortSettings{}.userAgent));
     updateBlocked();

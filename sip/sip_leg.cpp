@@ -166,7 +166,7 @@ void SipLeg::aSuccessAfterCancel(const SipInput& in, std::vector<SipCommand>& ou
 
 void SipLeg::aFailure(const SipInput& in, std::vector<SipCommand>& out) {
     finalStatus_ = in.status;
-    out.push_back(NotifyFailed{in.status, in.reason});
+    out.push_back(NotifyFailed{in.status, in.reason, in.farCause});
     aEnded(in, out);
 }
 
@@ -193,7 +193,7 @@ void SipLeg::aReject(const SipInput& in, std::vector<SipCommand>& out) {
 void SipLeg::aAck(const SipInput&, std::vector<SipCommand>& out) { out.push_back(NotifyConfirmed{}); }
 
 void SipLeg::aRemoteHangup(const SipInput& in, std::vector<SipCommand>& out) {
-    out.push_back(NotifyHangup{});
+    out.push_back(NotifyHangup{in.farCause});
     aEnded(in, out);
 }
 

@@ -41,7 +41,8 @@ struct SipInput {
     int status = 0;           // responses received or to send
     std::string reason;
     std::string sdp;
-    int cause = 0;            // Q.850 cause for Reason headers
+    int cause = 0;            // Q.850 cause for Reason headers we send
+    int farCause = 0;         // Ind: Q.850 cause of the Reason header received, 0 = none
     int retryAfter = 0;       // RejectReq: Retry-After seconds, 0 = none
     OutgoingInvite invite;    // InviteReq
 };
@@ -62,8 +63,8 @@ struct ReleaseDialog {};
 struct NotifyRinging { int status; std::string sdp; };        // 180/183 (sdp: early media)
 struct NotifyAnswered { std::string sdp; };                   // 2xx received
 struct NotifyConfirmed {};                                    // ACK received
-struct NotifyFailed { int status; std::string reason; };      // final failure received
-struct NotifyHangup {};                                       // BYE or CANCEL received
+struct NotifyFailed { int status; std::string reason; int farCause = 0; };   // final failure received
+struct NotifyHangup { int farCause = 0; };                    // BYE or CANCEL received
 struct NotifyEnded {};                                        // dialog gone: free the leg
 
 using SipCommand = std::variant<SendInvite, SendResponse, SendBye, SendCancel, ReleaseDialog,

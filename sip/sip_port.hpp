@@ -22,6 +22,9 @@ struct OutgoingInvite {
     // the identity goes in P-Asserted-Identity (RFC 3325 §9.1) for the
     // next hop, which removes it before the call leaves its trust domain.
     bool privacy = false;
+    // Expires (RFC 3261 §13.2.1): seconds the INVITE may go unanswered; the
+    // gateway cancels it then (sip-ua timers expires). 0 sends none.
+    int expiresS = 0;
 };
 
 // An INVITE the gateway received.
@@ -42,6 +45,7 @@ struct Response {
     std::string reason;
     std::string sdp;          // body when application/sdp, else ""
     std::string contact;      // Contact URI of 3xx, else ""
+    int reasonCause = 0;      // Q.850 cause of its Reason header (RFC 3326), 0 = none
 };
 
 class SipPort {
@@ -53,8 +57,9 @@ public:
     // with sdp, or a final failure. reason "" means the standard phrase.
     virtual void respond(SipDialogId id, int status, const std::string& reason,
                          const std::string& sdp) = 0;
-    // Adds a Q.850 Reason header (RFC 3326) to the next BYE/CANCEL/failure.
-    virtual void setReasonCause(SipDialogId id, int q850Cause) = 0;
+    // Adds `Reason: Q.850;cause=N;text="..."` (RFC 3326) to the next
+    // BYE/CANCEL/failure response.
+    virtual void setReason(SipDialogId id, int q850Cause, const std::string& text) = 0;
     // Adds Retry-After (RFC 3261 §20.33) to the next failure response.
     virtual void setRetryAfter(SipDialogId id, int seconds) = 0;
     virtual void bye(SipDialogId id) = 0;
@@ -77,8 +82,9 @@ public:
     // for 2xx itself.
     virtual void onResponse(SipDialogId id, const Response& rsp) = 0;
     virtual void onAck(SipDialogId id) = 0;
-    virtual void onBye(SipDialogId id) = 0;       // the stack has answered 200
-    virtual void onCancel(SipDialogId id) = 0;    // the stack has answered 200 + 487
+    // reasonCause: the Q.850 cause of the request's Reason header, 0 = none.
+    virtual void onBye(SipDialogId id, int reasonCause) = 0;      // the stack has answered 200
+    virtual void onCancel(SipDialogId id, int reasonCause) = 0;   // the stack has answered 200 + 487
     // Our BYE or CANCEL completed, or the dialog ended otherwise (timeout).
     virtual void onTerminated(SipDialogId id, int status) = 0;
 };

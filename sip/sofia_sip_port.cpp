@@ -5,6 +5,7 @@
 
 #include "kernel/log.hpp"
 #include "kernel/unique_fd.hpp"
+#include "sip/sofia_sip_text.hpp"
 
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/sip_status.h>
@@ -156,10 +157,10 @@ void SofiaSipPort::dispatch(nua_event_t event, int status, const char* phrase, n
         if (!d->released && !std::exchange(d->acked, true)) listener_.onAck(d->id);
         break;
     case nua_i_bye:
-        if (!d->released) listener_.onBye(d->id);
+        if (!d->released) listener_.onBye(d->id, sofia::q850Reason(sip));
         break;
     case nua_i_cancel:
-        if (!d->released) listener_.onCancel(d->id);
+        if (!d->released) listener_.onCancel(d->id, sofia::q850Reason(sip));
         break;
     default: break;   // nua_r_bye, nua_r_cancel: the call state event follows
     }
@@ -194,12 +195,7 @@ void SofiaSipPort::destroyDialog(SipDialogId id) {
     dialogs_.erase(it);
 }
 
-std::string SofiaSipPort::takeReason(Dialog& d) {
-    if (d.reasonCause <= 0) return "";
-    std::string r = "Q.850;cause=" + std::to_string(d.reasonCause);   // RFC 3326 §2
-    d.reasonCause = 0;
-    return r;
-}
+std::string SofiaSipPort::takeReason(Dialog& d) { return std::exchange(d.reason, std::string()); }
 
 void SofiaSipPort::respond(SipDialogId id, int status, const std::string& reason,
                            const std::string& sdp) {
@@ -227,8 +223,8 @@ const char* SofiaSipPort::phraseFor(int status, const std::string& reason) {
     return standard ? standard : status < 300 ? "OK" : "Failed";
 }
 
-void SofiaSipPort::setReasonCause(SipDialogId id, int q850Cause) {
-    if (Dialog* d = find(id)) d->reasonCause = q850Cause;
+void SofiaSipPort::setReason(SipDialogId id, int q850Cause, const std::string& text) {
+    if (Dialog* d = find(id)) d->reason = q850Cause > 0 ? sofia::reasonValue(q850Cause, text) : "";
 }
 
 void SofiaSipPort::setRetryAfter(SipDialogId id, int seconds) {

@@ -9,8 +9,9 @@
 //                              §17.1.1.2); NTATAG_PASS_100 would pass it, but
 //                              nua 1.12.11 then leaks each 100's message.
 //   nua_i_ack                  onAck
-//   nua_i_bye                  onBye (nua has answered 200)
-//   nua_i_cancel               onCancel (nua has answered 200 and 487)
+//   nua_i_bye                  onBye (nua has answered 200), with the Q.850
+//                              cause of its Reason header (RFC 3326)
+//   nua_i_cancel               onCancel (nua has answered 200 and 487), the same
 //   nua_i_state terminated     onTerminated(status), exactly once per dialog,
 //                              after every other event of it: after our BYE or
 //                              CANCEL completes, after onBye/onCancel, after a
@@ -57,7 +58,7 @@ public:
     SipDialogId invite(const OutgoingInvite& inv) override;
     void respond(SipDialogId id, int status, const std::string& reason,
                  const std::string& sdp) override;
-    void setReasonCause(SipDialogId id, int q850Cause) override;
+    void setReason(SipDialogId id, int q850Cause, const std::string& text) override;
     void setRetryAfter(SipDialogId id, int seconds) override;
     void bye(SipDialogId id) override;
     void cancel(SipDialogId id) override;
@@ -88,7 +89,7 @@ private:
         nua_handle_t* nh = nullptr;        // owned: nua_handle_destroy in destroyDialog
         bool incoming = false;
         int callState = 0;                 // enum nua_callstate, as last reported
-        int reasonCause = 0;               // Q.850 cause for the next BYE/CANCEL/failure
+        std::string reason;                // Reason header value for the next BYE/CANCEL/failure
         int retryAfter = 0;                // seconds, for the next failure response
         bool finalSent = false;            // a final response went or came (>= 300)
         bool acked = false;                // onAck reported (later ACKs are re-INVITEs')

@@ -35,7 +35,9 @@ SipDialogId SofiaSipPort::invite(const OutgoingInvite& inv) {
     Dialog& d = addDialog(nh, false);
     d.localSdp = inv.sdp;
     bool body = !inv.sdp.empty();
+    std::string expires = std::to_string(inv.expiresS);
     nua_invite(nh, NUTAG_URL(inv.requestUri.c_str()),
+               TAG_IF(inv.expiresS > 0, SIPTAG_EXPIRES_STR(expires.c_str())),
                TAG_IF(inv.privacy, SIPTAG_PRIVACY_STR("id")),
                TAG_IF(!asserted.empty(), SIPTAG_HEADER_STR(("P-Asserted-Identity: " + asserted).c_str())),
                TAG_IF(body, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
@@ -81,6 +83,7 @@ void SofiaSipPort::onInviteResponse(Dialog& d, int status, const char* phrase, c
     rsp.sdp = sofia::sdpBody(sip);
     if (status >= 300 && status < 400 && sip && sip->sip_contact)
         rsp.contact = sofia::urlString(sip->sip_contact->m_url);
+    rsp.reasonCause = sofia::q850Reason(sip);
     if (!rsp.sdp.empty()) d.remoteSdp = rsp.sdp;
     listener_.onResponse(d.id, rsp);
 }

@@ -5,6 +5,7 @@
 #include <sofia-sip/url.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <netdb.h>
 #include <strings.h>
@@ -39,6 +40,21 @@ std::string quoted(const std::string& s) {
 }
 
 } // namespace
+
+int q850Reason(const sip_t* sip) {
+    for (const sip_reason_t* r = sip ? sip->sip_reason : nullptr; r; r = r->re_next) {
+        if (!r->re_protocol || !r->re_cause || strcasecmp(r->re_protocol, "Q.850") != 0) continue;
+        char* end = nullptr;
+        long v = std::strtol(r->re_cause, &end, 10);
+        return end && *end == '\0' && v >= 1 && v <= 127 ? static_cast<int>(v) : 0;
+    }
+    return 0;
+}
+
+std::string reasonValue(int cause, const std::string& text) {
+    std::string v = "Q.850;cause=" + std::to_string(cause);
+    return text.empty() ? v : v + ";text=" + quoted(text);
+}
 
 std::string urlString(const url_t* url) {
     if (!url) return "";

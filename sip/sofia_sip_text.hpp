@@ -34,6 +34,11 @@ std::string toHeader(const std::string& user, const std::string& requestUri);
 // The user part escaped per RFC 3261 §25.1 (user = unreserved / escaped /
 // user-unreserved).
 std::string escapeUser(const std::string& user);
+// The cause of the first `Reason: Q.850;cause=N` header (RFC 3326 §2), 0
+// when there is none or it is not a value 1..127.
+int q850Reason(const sip_t* sip);
+// The Reason header value for a Q.850 cause: 'Q.850;cause=17;text="user busy"'.
+std::string reasonValue(int cause, const std::string& text);
 // Text equal up to the o= line (a session refresh keeps the SDP, RFC 3264 §8).
 bool sameSdpIgnoringOrigin(const std::string& a, const std::string& b);
 

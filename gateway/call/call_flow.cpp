@@ -35,6 +35,7 @@ const char* toString(CallEvent e) {
     case CallEvent::OutAnswerRefused: return "OutAnswerRefused";
     case CallEvent::OutRetry: return "OutRetry";
     case CallEvent::OutFailed: return "OutFailed";
+    case CallEvent::NoAnswer: return "NoAnswer";
     case CallEvent::OutCleared: return "OutCleared";
     case CallEvent::InCleared: return "InCleared";
     case CallEvent::OutEnded: return "OutEnded";
@@ -90,6 +91,7 @@ const CallFlow::Table& CallFlow::table() {
             r.push_back({s, E::OutAnswered, &CallFlow::aAnswer, S::Active});
             r.push_back({s, E::OutAnswerRefused, &CallFlow::aClearBoth, S::Releasing});
             r.push_back({s, E::OutRetry, &CallFlow::aRetry, S::Hunting});
+            r.push_back({s, E::NoAnswer, &CallFlow::aClearBoth, S::Releasing});
         }
         for (S s : {S::Calling, S::Early, S::Active}) {
             r.push_back({s, E::OutFailed, &CallFlow::aClearInbound, S::Releasing});
@@ -102,6 +104,7 @@ const CallFlow::Table& CallFlow::table() {
             r.push_back({s, E::OutEnded, &CallFlow::aClearInbound, S::AwaitIn});
         }
         for (S s : {S::Releasing, S::AwaitIn, S::AwaitOut}) {
+            r.push_back({s, E::NoAnswer, &CallFlow::aNothing, s});
             r.push_back({s, E::InCleared, &CallFlow::aNothing, s});
             r.push_back({s, E::OutCleared, &CallFlow::aNothing, s});
             r.push_back({s, E::Clear, &CallFlow::aNothing, s});
@@ -118,6 +121,7 @@ void CallFlow::run(const CallInput& in, std::vector<CallInput>& followUps) {
 void CallFlow::transition(CallState next, CallEvent why) {
     if (next == c_.state) return;
     if (c_.state == CallState::Collecting) m_.stopDigitTimer(c_);
+    if (next != CallState::Calling && next != CallState::Early) m_.stopNoAnswerTimer(c_);
     GW_CCAPI("call=%llu %s -> %s on %s", static_cast<unsigned long long>(c_.id), toString(c_.state), toString(next),
              toString(why));
     c_.state = next;

@@ -50,6 +50,7 @@ enum class CallEvent {
     OutAnswerRefused,  // 200 whose SDP answer cannot be used (RFC 3264 §7)
     OutRetry,          // the attempt failed and another dial-peer may take the call
     OutFailed,         // the attempt failed for good (SIP final response)
+    NoAnswer,          // the outbound leg rang unanswered too long (sip-ua timers expires)
     OutCleared,        // the outbound side hung up (DISCONNECT, BYE, dialog lost)
     InCleared,         // the inbound side hung up (DISCONNECT, BYE, CANCEL)
     OutEnded,          // the outbound leg is gone (RELEASE COMPLETE, dialog ended)

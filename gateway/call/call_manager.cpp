@@ -177,14 +177,14 @@ void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
                          static_cast<unsigned long long>(c.id), v.invite.requestUri.c_str(),
                          c.routeIndex ? c.routes[c.routeIndex - 1].peerTag : 0, static_cast<long long>(c.pddMicros));
             } else if constexpr (std::is_same_v<T, sip::SendResponse>) {
-                if (v.cause) sipPort_->setReasonCause(c.sipId, v.cause);
+                if (v.cause) setReason(c, v.cause);
                 if (v.retryAfter) sipPort_->setRetryAfter(c.sipId, v.retryAfter);
                 sipPort_->respond(c.sipId, v.status, v.reason, v.sdp);
             } else if constexpr (std::is_same_v<T, sip::SendBye>) {
-                if (v.cause) sipPort_->setReasonCause(c.sipId, v.cause);
+                if (v.cause) setReason(c, v.cause);
                 sipPort_->bye(c.sipId);
             } else if constexpr (std::is_same_v<T, sip::SendCancel>) {
-                if (v.cause) sipPort_->setReasonCause(c.sipId, v.cause);
+                if (v.cause) setReason(c, v.cause);
                 sipPort_->cancel(c.sipId);
             } else if constexpr (std::is_same_v<T, sip::ReleaseDialog>) {
                 sipPort_->release(c.sipId);
@@ -201,13 +201,15 @@ void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
                                               : CallInput{CallEvent::OutAnswerRefused,
                                                           q850::Cause::IncompatibleDestination});
             } else if constexpr (std::is_same_v<T, sip::NotifyFailed>) {
+                // RFC 3326 §2: the far end's own Q.850 cause wins over the table.
                 CallInput in{canHunt(c, v.status, q850::Cause::None) ? CallEvent::OutRetry : CallEvent::OutFailed,
-                             causeForSipStatus(v.status)};
+                             v.farCause ? q850::fromValueOr(v.farCause, q850::Cause::NormalUnspecified)
+                                        : causes_.cause(v.status)};
                 in.status = v.status;
                 step(c, in);
             } else if constexpr (std::is_same_v<T, sip::NotifyHangup>) {
                 step(c, CallInput{inbound ? CallEvent::InCleared : CallEvent::OutCleared,
-                                  q850::Cause::NormalClearing});
+                                  q850::fromValueOr(v.farCause ? v.farCause : 16, q850::Cause::NormalClearing)});
             } else if constexpr (std::is_same_v<T, sip::NotifyEnded>) {
                 step(c, CallInput{inbound ? CallEvent::InEnded : CallEvent::OutEnded});
             }
@@ -225,7 +227,9 @@ bool CallManager::canHunt(const Call& c, int sipStatus, q850::Cause cause) const
     if (c.state != CallState::Calling && c.state != CallState::Early) return false;   // answered or clearing
     if (c.routeIndex == 0 || c.routeIndex >= c.routes.size()) return false;
     if (c.routes[c.routeIndex - 1].huntstop) return false;
-    if (sipStatus) return !(sipStatus == 486 || sipStatus == 600 || sipStatus == 603 || sipStatus == 487);
+    // RFC 3261 §21.6: a 6xx is definitive for every location; 486 and 487
+    // are the called user's own answer.
+    if (sipStatus) return sipStatus < 600 && sipStatus != 486 && sipStatus != 487;
     return q850::classOf(cause) == q850::Class::ResourceUnavailable;
 }
 
@@ -297,10 +301,15 @@ void CallManager::clearLeg(Call& c, Side side, q850::Cause cause, int status, in
     if (!c.sip) return;
     sip::SipInput in{sip::SipEvent::HangupReq};
     in.cause = q850::value(cause);
-    in.status = status ? status : sipStatusForCause(cause);
+    in.status = status ? status : causes_.sipStatus(cause);
     if (!in.status) in.status = 480;
     in.retryAfter = retryAfter;
     feed(c, in);
+}
+
+void CallManager::setReason(const Call& c, int cause) {
+    const std::string_view text = q850::text(q850::fromValueOr(cause, q850::Cause::None));
+    sipPort_->setReason(c.sipId, cause, std::string(text));
 }
 
 void CallManager::free(CallId id) {
@@ -308,6 +317,7 @@ void CallManager::free(CallId id) {
     if (it == calls_.end()) return;
     Call& c = *it->second;
     stopDigitTimer(c);
+    stopNoAnswerTimer(c);
     media_.release(c.id);
     double secs = std::chrono::duration<double>(now_() - c.started).count();
     const std::string_view causeText = q850::text(c.cause);

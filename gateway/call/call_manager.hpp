@@ -5,6 +5,7 @@
 #pragma once
 
 #include "gateway/call/call_flow.hpp"
+#include "gateway/call/cause_map.hpp"
 #include "gateway/call/media_port.hpp"
 #include "gateway/call/route.hpp"
 #include "gateway/call/source_admission.hpp"
@@ -42,6 +43,7 @@ using Clock = std::chrono::steady_clock;
 // Q.931 T302, the interdigit timeout of overlap receiving (IOS's default).
 constexpr int kDefaultT302Ms = 10000;
 constexpr int kDefaultInterdigitMs = 10000;   // IOS voice-port timeouts interdigit default
+constexpr int kDefaultNoAnswerMs = 180000;    // IOS sip-ua timers expires default
 
 struct SpanAttachment {
     isdn::IsdnPort* port = nullptr;
@@ -76,6 +78,7 @@ struct Call {
     std::string answerSdp;             // the answer we give (SIP-origin)
     RtpPeer remote;                    // negotiated far end
     kernel::TimerId digitTimer = 0;    // Collecting: the interdigit timer
+    kernel::TimerId noAnswerTimer = 0; // Calling/Early toward SIP: sip-ua timers expires
     int refusedChannel = 0;            // B-channel the PBX refused (cause 44): tried again elsewhere once
     q850::Cause cause = q850::Cause::None;
     // Run to completion: inputs for the legs and the call wait here while an
@@ -137,6 +140,11 @@ public:
     // not a number (a user name such as `admin`), when the dial-peer has no
     // calling-number default; "" sends none.
     void setCallingDefault(std::string digits) { callingDefault_ = std::move(digits); }
+    // RFC 3398 mapping with `set pstn-cause` / `set sip-status` exceptions.
+    CauseMap& causeMap() { return causes_; }
+    // sip-ua timers expires: an INVITE toward SIP unanswered this long is
+    // cancelled and the PBX caller gets DISCONNECT cause 19 (no answer).
+    void setNoAnswerTimeout(std::chrono::milliseconds t) { noAnswer_ = t; }
 
     // isdn::IsdnPortListener
     void onSetup(int span, isdn::IsdnCallId id, const isdn::SetupInfo& setup) override;
@@ -156,8 +164,8 @@ public:
     void onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) override;
     void onResponse(sip::SipDialogId id, const sip::Response& rsp) override;
     void onAck(sip::SipDialogId id) override;
-    void onBye(sip::SipDialogId id) override;
-    void onCancel(sip::SipDialogId id) override;
+    void onBye(sip::SipDialogId id, int reasonCause) override;
+    void onCancel(sip::SipDialogId id, int reasonCause) override;
     void onTerminated(sip::SipDialogId id, int status) override;
 
     // Operator actions and inspection.
@@ -223,6 +231,8 @@ private:
 
     // Calls from the PBX (call_manager_isdn.cpp)
     void startSipAttempt(Call& c, std::vector<CallInput>& out);
+    void startNoAnswerTimer(Call& c);
+    void stopNoAnswerTimer(Call& c);
     bool applyAnswer(Call& c, const std::string& sdp);
     // Calls from SIP (call_manager_sip.cpp)
     void startIsdnAttempt(Call& c, std::vector<CallInput>& out);
@@ -231,6 +241,8 @@ private:
     std::string callingNumberFor(const Call& c, const OutboundRoute& r) const;
     // Both
     void onChannelKnown(Call& c, int channel);
+    // The Reason header (RFC 3326) of the next BYE, CANCEL or failure.
+    void setReason(const Call& c, int cause);
     void releaseChannel(Call& c);
 
     sip::SipPort* sipPort_ = nullptr;
@@ -250,6 +262,8 @@ private:
     std::uint64_t sessionVersion_ = 1;
     std::string callingDefault_;
     SourceAdmission admission_;
+    CauseMap causes_;
+    std::chrono::milliseconds noAnswer_{kDefaultNoAnswerMs};
 };
 
 } // namespace gw

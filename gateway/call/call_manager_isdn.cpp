@@ -156,10 +156,34 @@ void CallManager::startSipAttempt(Call& c, std::vector<CallInput>&) {
     inv.privacy = c.callingPresentation == isdn::Presentation::Restricted;
     inv.toUser = r.called;
     inv.sdp = c.offerSdp;
+    inv.expiresS = static_cast<int>((noAnswer_.count() + 999) / 1000);
     c.sip = std::make_unique<sip::SipLeg>(c.id);
+    startNoAnswerTimer(c);
     sip::SipInput in{sip::SipEvent::InviteReq};
     in.invite = inv;
     feed(c, in);
+}
+
+// RFC 3261 §13.2.1: the INVITE carries Expires and the gateway CANCELs it
+// when that passes unanswered (sip-ua timers expires). Each hunted attempt
+// gets the full time.
+void CallManager::startNoAnswerTimer(Call& c) {
+    stopNoAnswerTimer(c);
+    if (!loop_) return;
+    const CallId id = c.id;
+    c.noAnswerTimer = loop_->startTimer(noAnswer_, [this, id] {
+        auto it = calls_.find(id);
+        if (it == calls_.end()) return;
+        it->second->noAnswerTimer = 0;
+        GW_CCAPI("call=%llu no answer after %lld ms (timers expires)", static_cast<unsigned long long>(id),
+                 static_cast<long long>(noAnswer_.count()));
+        feed(*it->second, CallInput{CallEvent::NoAnswer, q850::Cause::NoAnswer});
+    });
+}
+
+void CallManager::stopNoAnswerTimer(Call& c) {
+    if (c.noAnswerTimer && loop_) loop_->cancelTimer(c.noAnswerTimer);
+    c.noAnswerTimer = 0;
 }
 
 bool CallManager::applyAnswer(Call& c, const std::string& sdp) {

@@ -73,7 +73,7 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
 // An INVITE refused before any call exists: the final response (with its
 // Reason and Retry-After) and the dialog handed back to the stack.
 void CallManager::refuseInvite(sip::SipDialogId id, int status, q850::Cause cause, int retryAfter) {
-    sipPort_->setReasonCause(id, q850::value(cause));
+    sipPort_->setReason(id, q850::value(cause), std::string(q850::text(cause)));
     if (retryAfter) sipPort_->setRetryAfter(id, retryAfter);
     sipPort_->respond(id, status, "", "");
     sipPort_->release(id);
@@ -163,12 +163,20 @@ void CallManager::onAck(sip::SipDialogId id) {
     if (Call* c = bySip(id)) feed(*c, sip::SipInput{sip::SipEvent::AckInd});
 }
 
-void CallManager::onBye(sip::SipDialogId id) {
-    if (Call* c = bySip(id)) feed(*c, sip::SipInput{sip::SipEvent::ByeInd});
+void CallManager::onBye(sip::SipDialogId id, int reasonCause) {
+    if (Call* c = bySip(id)) {
+        sip::SipInput in{sip::SipEvent::ByeInd};
+        in.farCause = reasonCause;
+        feed(*c, in);
+    }
 }
 
-void CallManager::onCancel(sip::SipDialogId id) {
-    if (Call* c = bySip(id)) feed(*c, sip::SipInput{sip::SipEvent::CancelInd});
+void CallManager::onCancel(sip::SipDialogId id, int reasonCause) {
+    if (Call* c = bySip(id)) {
+        sip::SipInput in{sip::SipEvent::CancelInd};
+        in.farCause = reasonCause;
+        feed(*c, in);
+    }
 }
 
 void CallManager::onTerminated(sip::SipDialogId id, int status) {
@@ -188,6 +196,7 @@ void CallManager::onResponse(sip::SipDialogId id, const sip::Response& rsp) {
     in.status = rsp.status;
     in.reason = rsp.reason;
     in.sdp = rsp.sdp;
+    in.farCause = rsp.reasonCause;
     in.cause = q850::value(c->cause != q850::Cause::None ? c->cause : q850::Cause::NormalClearing);
     feed(*c, in);
 }

@@ -28,7 +28,11 @@ constexpr CauseRow kCauseToSip[] = {
     {Cause::NoUserResponding, 408},  // no user responding
     {Cause::NoAnswer, 480},  // no answer from the user
     {Cause::SubscriberAbsent, 480},  // subscriber absent
-    {Cause::CallRejected, 403},  // call rejected
+    // call rejected: §7.2.4.1 gives 403, but a PBX rejects a call for its
+    // user (Q.850: "the called party does not wish to accept this call"),
+    // which SIP says with 603 Decline (RFC 3261 §21.6.2); 403 stays the
+    // gateway's own refusal of an untrusted caller. 603 maps back to 21.
+    {Cause::CallRejected, 603},
     {Cause::NumberChanged, 410},  // number changed (without diagnostic)
     {Cause::RedirectionToNewDestination, 410},  // redirection to new destination
     {Cause::NonSelectedUserClearing, 404},  // non-selected user clearing

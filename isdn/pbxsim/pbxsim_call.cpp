@@ -215,7 +215,9 @@ void Pbxsim::acceptIncoming(SimCall& call, Clock::time_point now) {
         pri_->proceeding(call.pri, call.report.channel);
     }
     if (options_.progress) pri_->progress(call.pri, call.report.channel, true);
-    pri_->alerting(call.pri, call.report.channel, false);
+    // A PBX that refuses a call (busy, barred) clears it after CALL
+    // PROCEEDING without ringing the user.
+    if (!options_.reject) pri_->alerting(call.pri, call.report.channel, false);
     call.actAt = now + after(options_.ring);
 }
 

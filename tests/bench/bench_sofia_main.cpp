@@ -64,8 +64,8 @@ public:
             else if (rsp.status >= 200) port->bye(id);
         }
         void onAck(SipDialogId) override {}
-        void onBye(SipDialogId) override {}
-        void onCancel(SipDialogId) override { driver->fail("unexpected CANCEL"); }
+        void onBye(SipDialogId, int) override {}
+        void onCancel(SipDialogId, int) override { driver->fail("unexpected CANCEL"); }
         void onTerminated(SipDialogId id, int) override {
             port->release(id);
             driver->ended();

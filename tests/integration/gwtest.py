@@ -6,6 +6,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -248,3 +249,83 @@ def messages(call):
 def idle_channels(gw, span=0):
     found = re.findall(r"span %d: (\d+) of (\d+) B-channels idle" % span, gw.text())
     return tuple(int(x) for x in found[-1]) if found else None
+
+
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+def voip_peer(tag, pattern, port, codec=None):
+    cfg = ("dial-peer voice %d voip\n destination-pattern %s\n session target ipv4:127.0.0.1:%d\n"
+           % (tag, pattern, port))
+    if codec:
+        cfg += " codec %s\n" % codec
+    return cfg
+
+
+POTS = "dial-peer voice 10 pots\n destination-pattern 5551...\n no digit-strip\n port 0\n"
+
+PBX_CALLER_SEQ = ["tx SETUP", "rx CALL PROCEEDING", "rx ALERTING", "rx CONNECT", "tx CONNECT ACKNOWLEDGE"]
+PBX_CALLEE_SEQ = ["rx SETUP", "tx CALL PROCEEDING", "tx ALERTING", "tx CONNECT", "rx CONNECT ACKNOWLEDGE"]
+WE_CLEAR = ["tx DISCONNECT", "rx RELEASE", "tx RELEASE COMPLETE"]
+THEY_CLEAR = ["rx DISCONNECT", "tx RELEASE", "rx RELEASE COMPLETE"]
+
+
+def with_gateway(peers, body, extra_cfg=""):
+    gw = Gateway(peers, extra_cfg=extra_cfg)
+    procs = []
+    try:
+        body(gw, procs)
+    except Failure:
+        sys.stdout.write("---- gatewayd log (tail) ----\n" + "\n".join(gw.text().splitlines()[-int(os.environ.get("GWTEST_TAIL", "40")):]) + "\n")
+        for p in procs:
+            if isinstance(p, Pbx):
+                sys.stdout.write("---- pbxsim stderr (tail) ----\n" + "\n".join(p.err().splitlines()[-20:]) + "\n")
+            if isinstance(p, Sipp):
+                sys.stdout.write("---- SIPp errors ----\n" + p.errors()[-2000:] + "\n")
+        raise
+    finally:
+        for p in procs:
+            p.stop()
+        rc = gw.stop()
+        gw.cleanup()
+    check(rc == 0, "gatewayd exit status %s after SIGINT" % rc)
+
+
+def check_tone(call, hz, dbm0, what):
+    heard = call.get("heard") or {}
+    check(abs(heard.get("freq_hz", 0) - hz) <= 5, "%s: heard %s Hz, want %s" % (what, heard.get("freq_hz"), hz))
+    check(abs(heard.get("level_dbm0", -99) - dbm0) <= 1.0,
+          "%s: heard %s dBm0, want %s +-1 dB" % (what, heard.get("level_dbm0"), dbm0))
+
+
+def sip_ladder(trace):
+    """SIPp's message trace (Sipp(trace=True).messages()) as a list of
+    (dir, what, headers): dir 'tx' for what SIPp sent, 'rx' for what it
+    received; what is the method or the status code; headers maps
+    lower-case names to their first value."""
+    out = []
+    for block in re.split(r"\n?-{20,}[^\n]*\n", trace):
+        m = re.match(r"\s*\S+ message (sent|received)[^\n]*\n\s*\n(.*)", block, re.S)
+        if not m:
+            continue
+        lines = m.group(2).replace("\r", "").split("\n")
+        start = lines[0].split()
+        what = start[1] if start and start[0] == "SIP/2.0" else (start[0] if start else "")
+        headers = {}
+        for line in lines[1:]:
+            if not line.strip():
+                break
+            name, _, value = line.partition(":")
+            headers.setdefault(name.strip().lower(), value.strip())
+        out.append(("tx" if m.group(1) == "sent" else "rx", what, headers))
+    return out
+
+
+def ladder(trace):
+    """The sip_ladder as 'rx INVITE' / 'tx 180' strings."""
+    return ["%s %s" % (d, w) for d, w, _ in sip_ladder(trace)]

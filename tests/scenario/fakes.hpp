@@ -62,12 +62,13 @@ struct FakeSipPort : sip::SipPort {
     void respond(sip::SipDialogId, int status, const std::string&, const std::string& sdp) override {
         sent.push_back(std::to_string(status) + (sdp.empty() ? "" : " sdp"));
     }
-    void setReasonCause(sip::SipDialogId, int cause) override { lastReason = cause; }
+    void setReason(sip::SipDialogId, int cause, const std::string& text) override { lastReason = cause; lastReasonText = text; }
     void setRetryAfter(sip::SipDialogId, int seconds) override { lastRetryAfter = seconds; }
     void bye(sip::SipDialogId) override { sent.push_back("BYE"); }
     void cancel(sip::SipDialogId) override { sent.push_back("CANCEL"); }
     void release(sip::SipDialogId id) override { released.push_back(id); }
     int lastReason = 0;
+    std::string lastReasonText;
     int lastRetryAfter = 0;
     std::vector<sip::SipDialogId> released;
 };

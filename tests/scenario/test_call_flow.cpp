@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(cancel_while_hunting_ends_the_call_without_another_setup) {
     h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
     h.calls.onDisconnect(1000, q850::Cause::SwitchingEquipmentCongestion);
     BOOST_TEST(stateOf(h.calls) == "Hunting");
-    h.calls.onCancel(1);
+    h.calls.onCancel(1, 0);
     BOOST_TEST(stateOf(h.calls) == "AwaitOut");
     h.calls.onReleased(1000, q850::Cause::SwitchingEquipmentCongestion);
     BOOST_TEST(h.calls.callCount() == 0u);
@@ -158,6 +158,90 @@ BOOST_AUTO_TEST_CASE(operator_clear_of_a_ringing_call_cancels_and_disconnects) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
+// Failed calls (Cisco B-14 to B-16): the no-answer timer, the RFC 3398
+// tables with the administrator's exceptions, Reason headers both ways and
+// the hunt rules by status class.
+BOOST_AUTO_TEST_SUITE(failed_calls)
+
+BOOST_AUTO_TEST_CASE(no_answer_timer_cancels_the_invite_and_disconnects_with_cause_19) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.setNoAnswerTimeout(std::chrono::milliseconds(5000));
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    BOOST_TEST(h.sipPort.invites.at(0).expiresS == 5);   // Expires: 5 on the INVITE
+    h.calls.onResponse(500, rsp(180));
+    h.loop.advance(std::chrono::milliseconds(4999));
+    BOOST_TEST(stateOf(h.calls) == "Early");
+    h.loop.advance(std::chrono::milliseconds(1));
+    BOOST_TEST(h.sipPort.sent.back() == "CANCEL");
+    BOOST_TEST(h.sipPort.lastReason == 19);
+    BOOST_TEST(h.sipPort.lastReasonText == "no answer from user (user alerted)");
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 19");
+    h.calls.onResponse(500, rsp(487));
+    h.calls.onReleased(1, q850::Cause::NoAnswer);
+    BOOST_TEST(h.calls.callCount() == 0u);
+    BOOST_TEST(h.loop.timers.empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_answer_stops_the_no_answer_timer) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.setNoAnswerTimeout(std::chrono::milliseconds(5000));
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    h.calls.onResponse(500, rsp(200, sdpFor(7078, 8)));
+    BOOST_TEST(stateOf(h.calls) == "Active");
+    BOOST_TEST(h.loop.timers.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_reason_header_in_the_failure_wins_over_the_table) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    sip::Response r = rsp(480);   // the table says cause 18
+    r.reasonCause = 34;
+    h.calls.onResponse(500, r);
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 34");
+}
+
+BOOST_AUTO_TEST_CASE(a_reason_header_in_a_bye_reaches_the_pbx) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    h.calls.onResponse(500, rsp(200, sdpFor(7078, 8)));
+    h.calls.onBye(500, 41);
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 41");
+}
+
+BOOST_AUTO_TEST_CASE(set_sip_status_and_set_pstn_cause_override_the_tables) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.causeMap().setOverrides({{17, 600}}, {{404, 3}});
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    h.calls.onResponse(500, rsp(404));
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 3");   // the table says 1
+    h.addPots(10);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
+    h.calls.onDisconnect(1000, q850::Cause::UserBusy);
+    BOOST_TEST(h.sipPort.sent.back() == "600");   // the table says 486
+    BOOST_TEST(h.sipPort.lastReason == 17);
+}
+
+BOOST_AUTO_TEST_CASE(a_6xx_stops_the_hunt_and_a_5xx_goes_on) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.addVoip(101, "127.0.0.1", 5072);
+    h.addVoip(102, "127.0.0.1", 5074);
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    h.calls.onResponse(500, rsp(503));
+    h.calls.onTerminated(500, 503);
+    BOOST_TEST(h.sipPort.sent == (Lines{"INVITE sip:5552000@127.0.0.1:5070", "INVITE sip:5552000@127.0.0.1:5072"}));
+    h.calls.onResponse(501, rsp(604));
+    BOOST_TEST(h.sipPort.invites.size() == 2u);             // dial-peer 102 is never tried
+    BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 1");   // 604 -> unallocated number
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
 // Q.931 §5.2.4 overlap receiving, with a hand-driven clock for T302.
 BOOST_AUTO_TEST_SUITE(overlap_receiving)
 
@@ -189,7 +273,9 @@ BOOST_AUTO_TEST_CASE(digits_are_collected_until_a_fixed_length_peer_matches) {
     BOOST_TEST(h.sipPort.sent == (Lines{"INVITE sip:5552000@127.0.0.1:5070"}));
     BOOST_TEST(h.isdnPort.sent == (Lines{"SETUP ACKNOWLEDGE ch=7", "CALL PROCEEDING ch=7"}));
     BOOST_TEST(h.calls.activeCalls()[0].called == "5552000");
-    BOOST_TEST(h.loop.timers.empty());   // T302 stopped
+    // T302 stopped; what runs is the INVITE's no-answer timer (180 s).
+    BOOST_TEST(h.loop.timers.size() == 1u);
+    BOOST_TEST((h.loop.timers.begin()->second.first == h.loop.clock + std::chrono::milliseconds(180000)));
 }
 
 BOOST_AUTO_TEST_CASE(a_t_pattern_ends_on_the_interdigit_timeout) {

@@ -27,7 +27,7 @@ BOOST_AUTO_TEST_CASE(pbx_to_sip_phone_setup_and_phone_hangs_up) {
     BOOST_TEST(h.isdnPort.sent == (Lines{"CALL PROCEEDING ch=1", "ALERTING", "CONNECT"}));
     BOOST_TEST(h.media.log.back() == "remote 127.0.0.1:7078 pt=8");
     h.calls.onConnectAck(1);
-    h.calls.onBye(500);
+    h.calls.onBye(500, 0);
     BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 16");
     BOOST_TEST(h.calls.callCount() == 1u);   // until RELEASE
     h.calls.onReleased(1, q850::Cause::NormalClearing);
@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(sip_phone_to_pbx_and_phone_hangs_up) {
     h.calls.onConnect(1000, 31);
     BOOST_TEST(h.sipPort.sent == (Lines{"180", "200 sdp"}));
     h.calls.onAck(1);
-    h.calls.onBye(1);
+    h.calls.onBye(1, 0);
     BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 16");
     h.calls.onReleased(1000, q850::Cause::NormalClearing);
     BOOST_TEST(h.calls.callCount() == 0u);
@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(cancel_racing_connect) {
     h.addPots(10);
     h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 0)));
     h.calls.onAlerting(1000, 31, false);
-    h.calls.onCancel(1);                   // CANCEL arrives ...
+    h.calls.onCancel(1, 0);                   // CANCEL arrives ...
     h.calls.onConnect(1000, 31);           // ... while CONNECT is on its way
     BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 16");
     BOOST_TEST(h.sipPort.sent == (Lines{"180"}));   // no 200 after the CANCEL

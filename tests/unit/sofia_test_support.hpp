@@ -82,8 +82,8 @@ struct Recorder : SipPortListener {
         if (onResponseDo) onResponseDo(id, rsp);
     }
     void onAck(SipDialogId id) override { log.push_back("ack " + std::to_string(id)); }
-    void onBye(SipDialogId id) override { log.push_back("bye " + std::to_string(id)); }
-    void onCancel(SipDialogId id) override { log.push_back("cancel " + std::to_string(id)); }
+    void onBye(SipDialogId id, int) override { log.push_back("bye " + std::to_string(id)); }
+    void onCancel(SipDialogId id, int) override { log.push_back("cancel " + std::to_string(id)); }
     void onTerminated(SipDialogId id, int status) override {
         log.push_back("terminated " + std::to_string(id) + " " + std::to_string(status));
         ++terminated[id];

@@ -13,7 +13,7 @@ BOOST_AUTO_TEST_CASE(isdn_to_sip_rfc3398_7_2_4_1) {
     BOOST_TEST(gw::sipStatusForCause(Cause::UserBusy) == 486);
     BOOST_TEST(gw::sipStatusForCause(Cause::NoUserResponding) == 408);
     BOOST_TEST(gw::sipStatusForCause(Cause::NoAnswer) == 480);
-    BOOST_TEST(gw::sipStatusForCause(Cause::CallRejected) == 403);
+    BOOST_TEST(gw::sipStatusForCause(Cause::CallRejected) == 603);   // not 403: see the table
     BOOST_TEST(gw::sipStatusForCause(Cause::DestinationOutOfOrder) == 502);
     BOOST_TEST(gw::sipStatusForCause(Cause::InvalidNumberFormat) == 484);
     BOOST_TEST(gw::sipStatusForCause(Cause::NoCircuitAvailable) == 503);

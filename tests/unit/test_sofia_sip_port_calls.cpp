@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_CASE(call_over_ipv6) {
 BOOST_AUTO_TEST_CASE(uas_hangs_up_with_reason) {
     TwoPorts t;
     auto [a, b] = t.establish();
-    t.uas->setReasonCause(b, 16);
+    t.uas->setReason(b, 16, "normal call clearing");
     t.uas->bye(b);
     BOOST_TEST(t.waitEnded(a, b));
     BOOST_TEST(t.uacEvents.has("bye " + std::to_string(a)));
@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(cancel_before_answer) {
     SipDialogId b = t.waitInvite();
     t.uas->respond(b, 180, "", "");
     BOOST_TEST_REQUIRE(runUntil(t.loop, [&] { return t.uacEvents.gotStatus(a, 180); }));
-    t.uac->setReasonCause(a, 16);
+    t.uac->setReason(a, 16, "normal call clearing");
     t.uac->cancel(a);
     BOOST_TEST(t.waitEnded(a, b));
     std::string sa = std::to_string(a), sb = std::to_string(b);
@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(busy_is_reported_once_each_side) {
     TwoPorts t;
     SipDialogId a = t.call();
     SipDialogId b = t.waitInvite();
-    t.uas->setReasonCause(b, 17);
+    t.uas->setReason(b, 17, "user busy");
     t.uas->respond(b, 486, "", "");
     BOOST_TEST(t.waitEnded(a, b));
     std::string sa = std::to_string(a);

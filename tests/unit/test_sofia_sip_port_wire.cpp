@@ -45,10 +45,10 @@ BOOST_AUTO_TEST_CASE(trying_at_once_and_invite_without_sdp_reaches_core) {
     SipDialogId id = events.invites.begin()->first;
     BOOST_TEST(events.invites[id].sdp.empty());
     BOOST_TEST(events.invites[id].fromDisplay == "Bob");
-    port->setReasonCause(id, 88);
+    port->setReason(id, 88, "incompatible destination");
     port->respond(id, 488, "", "");
     std::string rejected = peer.waitFor("SIP/2.0 488");
-    BOOST_TEST(header(rejected, "Reason") == "Q.850;cause=88");
+    BOOST_TEST(header(rejected, "Reason") == "Q.850;cause=88;text=\"incompatible destination\"");
     peer.send(c.port, "ACK sip:5551000@127.0.0.1 SIP/2.0\r\nVia: " + header(rejected, "Via") +
                           "\r\nFrom: " + header(rejected, "From") + "\r\nTo: " +
                           header(rejected, "To") + "\r\nCall-ID: nosdp1\r\nCSeq: 1 ACK\r\n"
@@ -107,10 +107,10 @@ BOOST_AUTO_TEST_CASE(refresh_reinvite_answered_change_refused_bye_reason) {
     runUntil(loop, [] { return false; }, 30ms);
     BOOST_TEST(events.log.size() == 2u);                        // the core saw none of it
 
-    port->setReasonCause(id, 16);
+    port->setReason(id, 16, "normal call clearing");
     port->bye(id);
     std::string bye = peer.waitFor("BYE ");
-    BOOST_TEST(header(bye, "Reason") == "Q.850;cause=16");
+    BOOST_TEST(header(bye, "Reason") == "Q.850;cause=16;text=\"normal call clearing\"");
     peer.send(c.port, rawResponse(bye, "200 OK", ""));
     BOOST_TEST(runUntil(loop, [&] { return events.terminated[id] == 1; }));
     BOOST_TEST(events.terminatedStatus[id] == 200);
@@ -168,10 +168,10 @@ BOOST_AUTO_TEST_CASE(outgoing_headers_and_cancel_reason_on_the_wire) {
     BOOST_TEST(req.ends_with("\r\n\r\n" + kSdp));
     peer.send(c.port, rawResponse(req, "180 Ringing", ";tag=raw2"));
     BOOST_TEST_REQUIRE(runUntil(loop, [&] { return events.gotStatus(id, 180); }));
-    port->setReasonCause(id, 16);
+    port->setReason(id, 16, "normal call clearing");
     port->cancel(id);
     std::string cancel = peer.waitFor("CANCEL ");
-    BOOST_TEST(header(cancel, "Reason") == "Q.850;cause=16");
+    BOOST_TEST(header(cancel, "Reason") == "Q.850;cause=16;text=\"normal call clearing\"");
     peer.send(c.port, rawResponse(cancel, "200 OK", ";tag=raw2"));
     peer.send(c.port, rawResponse(req, "487 Request Terminated", ";tag=raw2"));
     BOOST_TEST(runUntil(loop, [&] { return events.terminated[id] == 1; }));
