@@ -68,6 +68,10 @@ sip-ua
  sip-server ipv4:192.0.2.10:5070
  retry invite 3
  timers trying 250
+ timers expires 90000
+ set pstn-cause 21 sip-status 403
+ set pstn-cause 34 sip-status 480
+ set sip-status 480 pstn-cause 19
  credentials username gw password secret realm example.net
  credentials username gw2 password other realm example.org
  bind 192.0.2.1 5062
@@ -219,6 +223,8 @@ BOOST_AUTO_TEST_CASE(round_trip_is_byte_identical) {
     BOOST_TEST(c.dialPeers.at(200).description == "SBC  primary");
     BOOST_TEST((c.dialPeers.at(200).dtmfRelay == std::vector{DtmfRelay::SipInfo, DtmfRelay::RtpNte}));
     BOOST_TEST(c.sipUa.credentials.size() == 2u);
+    BOOST_TEST((c.sipUa.pstnCauseToSip == std::map<int, int>{{21, 403}, {34, 480}}));
+    BOOST_TEST((c.sipUa.timersExpiresMs == 90000));
     BOOST_TEST(c.translationRules.at(10).rules.at(2).second == "+49\\1");
 }
 
