@@ -72,6 +72,11 @@ public:
     virtual void setTrace(bool) {}
     // The User-Agent header of what the stack sends from now on; "" sends none.
     virtual void setUserAgent(const std::string& userAgent) = 0;
+    // Whether the gateway can take calls now (some span has its D-channel
+    // up and is not shut down). OPTIONS outside a dialog is answered 200
+    // when it can, 503 with Retry-After `retryAfterS` when not (RFC 3261
+    // §11.2: as an INVITE would be).
+    virtual void setAvailable(bool available, int retryAfterS) = 0;
 };
 
 class SipPortListener {

@@ -94,6 +94,7 @@ std::unique_ptr<SofiaSipPort> SofiaSipPort::create(SofiaLoop& loop, SipPortListe
         loop.root(), onNuaEventC, port->context_.get(), NUTAG_URL(url.c_str()),
         NUTAG_MEDIA_ENABLE(0),         // offer/answer is ours (sip/sdp)
         NUTAG_AUTOACK(1), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0), NUTAG_ENABLEINVITE(1),
+        NUTAG_APPL_METHOD("OPTIONS"),  // answered by onOptions: 503 while no span can take a call
         SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS"),
         // RFC 4028: accept the peer's session timer, never run one ourselves
         // (nua would refresh with an SDP-less re-INVITE).
@@ -120,6 +121,25 @@ void SofiaSipPort::setUserAgent(const std::string& userAgent) {
     else nua_set_params(nua_.get(), SIPTAG_USER_AGENT_STR(userAgent.c_str()), TAG_END());
 }
 
+void SofiaSipPort::setAvailable(bool available, int retryAfterS) {
+    available_ = available;
+    unavailableRetryAfter_ = retryAfterS;
+}
+
+// In a dialog OPTIONS is a keep-alive: 200. Outside one it asks whether an
+// INVITE would be taken now.
+void SofiaSipPort::onOptions(nua_handle_t* nh, Dialog* d) {
+    if (!nh) return;
+    if (d || available_) {
+        nua_respond(nh, SIP_200_OK, NUTAG_WITH_THIS(nua_.get()), TAG_END());
+    } else {
+        std::string retry = std::to_string(unavailableRetryAfter_);
+        nua_respond(nh, SIP_503_SERVICE_UNAVAILABLE, NUTAG_WITH_THIS(nua_.get()),
+                    TAG_IF(unavailableRetryAfter_ > 0, SIPTAG_RETRY_AFTER_STR(retry.c_str())), TAG_END());
+    }
+    if (!d) nua_handle_destroy(nh);   // a handle nua made for this request alone
+}
+
 void SofiaSipPort::onNuaEvent(nua_event_t event, int status, const char* phrase,
                               nua_handle_t* nh, const sip_t* sip, tagi_t tags[]) noexcept {
     try {
@@ -139,6 +159,7 @@ void SofiaSipPort::dispatch(nua_event_t event, int status, const char* phrase, n
     }
     if (shuttingDown_) return;
     Dialog* d = nh ? findByHandle(nh) : nullptr;
+    if (event == nua_i_options) return onOptions(nh, d);
     if (event == nua_i_invite) {
         if (d) onReinvite(*d, sip);
         else onIncomingInvite(nh, status, sip);

@@ -17,6 +17,9 @@
 //                              CANCEL completes, after onBye/onCancel, after a
 //                              final failure either way, on timeouts. Not
 //                              delivered if the core called release() before.
+//   nua_i_options              answered here: 200 (nua adds Allow, Accept,
+//                              Supported) or 503 while the gateway cannot
+//                              take calls (setAvailable)
 // A re-INVITE that only refreshes the session (no SDP, or the same SDP) is
 // answered 200 with our last SDP; one that changes the session gets 488
 // (RFC 3261 §14.2: the session stays as it was). The core never sees either.
@@ -69,6 +72,7 @@ public:
     // Sofia's log, which the loop forwards to the gateway log.
     void setTrace(bool on) override;
     void setUserAgent(const std::string& userAgent) override;
+    void setAvailable(bool available, int retryAfterS) override;
 
     // Dialogs whose nua handle still exists (released ones included).
     std::size_t dialogCount() const { return dialogs_.size(); }
@@ -115,6 +119,7 @@ private:
 
     // sofia_sip_port_invite.cpp
     void onIncomingInvite(nua_handle_t* nh, int status, const sip_t* sip);
+    void onOptions(nua_handle_t* nh, Dialog* d);
     void onReinvite(Dialog& d, const sip_t* sip);
     void onInviteResponse(Dialog& d, int status, const char* phrase, const sip_t* sip);
     // sofia_sip_port_end.cpp
@@ -133,6 +138,8 @@ private:
     // phrases are kept here (node-based, so pointers stay valid).
     std::unordered_set<std::string> phrases_;
     SipDialogId nextId_ = 1;
+    bool available_ = true;                // OPTIONS: 200, else 503
+    int unavailableRetryAfter_ = 0;
     bool shuttingDown_ = false;
     int shutdownStatus_ = 0;               // of the last nua_r_shutdown
 };

@@ -20,6 +20,7 @@ void CallManager::attachSpan(int span, isdn::IsdnPort& port, kernel::Law law, bo
     a.pool = std::make_unique<isdn::ChannelPool>(
         std::move(bearers), network ? isdn::ChannelPool::Order::Ascending : isdn::ChannelPool::Order::Descending);
     a.dchannelUp = port.dchannelUp();
+    updateAvailability();
 }
 
 void CallManager::setSipIdentity(std::string host, int port) {
@@ -372,6 +373,14 @@ void CallManager::onDchannel(int span, bool up) {
     if (up) GW_INFO("span=%d D-channel up", span);
     else GW_WARN("span=%d D-channel down: new calls refused", span);
     spans_[span].dchannelUp = up;
+    updateAvailability();
+}
+
+void CallManager::updateAvailability() {
+    if (!sipPort_) return;
+    bool any = false;
+    for (const auto& [n, span] : spans_) any = any || (span.dchannelUp && !span.blocked);
+    sipPort_->setAvailable(any, kRetryAfterTrunkDownS);
 }
 
 // Maintenance: a channel out of service takes no new call; one on it goes on.

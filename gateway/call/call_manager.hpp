@@ -111,7 +111,10 @@ struct CallSummary {
 class CallManager : public isdn::IsdnPortListener, public sip::SipPortListener {
 public:
     CallManager(MediaPort& media, const Router& router, Clock::time_point (*now)());
-    void setSipPort(sip::SipPort& port) { sipPort_ = &port; }
+    void setSipPort(sip::SipPort& port) {
+        sipPort_ = &port;
+        updateAvailability();
+    }
 
     void attachSpan(int span, isdn::IsdnPort& port, kernel::Law law, bool network, std::vector<int> bearers);
     void setRouter(const Router& router) { router_ = &router; }
@@ -241,6 +244,8 @@ private:
     std::string callingNumberFor(const Call& c, const OutboundRoute& r) const;
     // Both
     void onChannelKnown(Call& c, int channel);
+    // Tells the SIP port whether any span can take a call now (OPTIONS).
+    void updateAvailability();
     // The Reason header (RFC 3326) of the next BYE, CANCEL or failure.
     void setReason(const Call& c, int cause);
     void releaseChannel(Call& c);

@@ -85,6 +85,7 @@ void CallManager::setSpanBlocked(int span, bool blocked) {
     auto it = spans_.find(span);
     if (it == spans_.end() || it->second.blocked == blocked) return;
     it->second.blocked = blocked;
+    updateAvailability();
     GW_INFO("span %d: %s", span, blocked ? "new calls refused (shutdown or busyout)" : "accepting new calls");
 }
 

@@ -329,3 +329,39 @@ def sip_ladder(trace):
 def ladder(trace):
     """The sip_ladder as 'rx INVITE' / 'tx 180' strings."""
     return ["%s %s" % (d, w) for d, w, _ in sip_ladder(trace)]
+
+
+def sip_final_status(gw, local_ip, method, number, sdp=True):
+    """Sends one request from `local_ip` over UDP; returns the status code of
+    its first final response (None if none came within 5 s)."""
+    final = sip_final_response(gw, local_ip, method, number, sdp)
+    return int(final.split(" ", 2)[1]) if final else None
+
+
+def sip_final_response(gw, local_ip, method, number, sdp=True):
+    """Sends one request from `local_ip` over UDP; returns the text of its
+    first final response ("" if none came within 5 s)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind((local_ip, 0))
+    port = sock.getsockname()[1]
+    body = ("v=0\r\no=x 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\nm=audio 40000 RTP/AVP 8 0\r\n"
+            % (local_ip, local_ip)) if sdp else ""
+    call_id = "%d@%s" % (time.monotonic_ns(), local_ip)
+    msg = ("%s sip:%s@127.0.0.1:%d SIP/2.0\r\n"
+           "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK%d\r\n"
+           "From: <sip:scanner@%s>;tag=1\r\nTo: <sip:%s@127.0.0.1>\r\n"
+           "Call-ID: %s\r\nCSeq: 1 %s\r\nContact: <sip:scanner@%s:%d>\r\nMax-Forwards: 70\r\n"
+           "%sContent-Length: %d\r\n\r\n%s"
+           % (method, number, gw.sip_port, local_ip, port, time.monotonic_ns(), local_ip, number, call_id, method,
+              local_ip, port, "Content-Type: application/sdp\r\n" if body else "", len(body), body))
+    sock.sendto(msg.encode(), ("127.0.0.1", gw.sip_port))
+    sock.settimeout(5)
+    try:
+        while True:
+            data = sock.recv(65536).decode(errors="replace")
+            if int(data.split(" ", 2)[1]) >= 200:
+                return data
+    except socket.timeout:
+        return ""
+    finally:
+        sock.close()

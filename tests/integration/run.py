@@ -13,8 +13,9 @@ import traceback
 sys.path.insert(0, os.path.dirname(__file__))
 import rawpri  # noqa: E402
 from gwtest import (BIN, POTS, PBX_CALLEE_SEQ, PBX_CALLER_SEQ, TESTS, THEY_CLEAR, WE_CLEAR,  # noqa: E402
-                    Failure, Gateway, Pbx, Sipp, check, check_tone, free_port, idle_channels, messages, test,
-                    voip_peer, wait_for, with_gateway)
+                    Failure, Gateway, Pbx, Sipp, check, check_tone, free_port, idle_channels, messages,
+                    sip_final_response, sip_final_status, test, voip_peer, wait_for, with_gateway)
+
 
 @test
 def pbx_to_phone_pbx_hangs_up_with_echoed_tone():
@@ -727,42 +728,6 @@ def overlap_sending_toward_the_pbx_for_a_t_dial_peer():
         rc, out, _ = gw.gwctl("show running-config")
         check(" isdn sending-complete\n" in out, "show running-config lacks isdn sending-complete")
     with_gateway(peers, en_bloc, extra_cfg="controller e1 0\n isdn sending-complete\n")
-
-
-def sip_final_status(gw, local_ip, method, number, sdp=True):
-    """Sends one request from `local_ip` over UDP; returns the status code of
-    its first final response (None if none came within 5 s)."""
-    final = sip_final_response(gw, local_ip, method, number, sdp)
-    return int(final.split(" ", 2)[1]) if final else None
-
-
-def sip_final_response(gw, local_ip, method, number, sdp=True):
-    """Sends one request from `local_ip` over UDP; returns the text of its
-    first final response ("" if none came within 5 s)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    sock.bind((local_ip, 0))
-    port = sock.getsockname()[1]
-    body = ("v=0\r\no=x 1 1 IN IP4 %s\r\ns=-\r\nc=IN IP4 %s\r\nt=0 0\r\nm=audio 40000 RTP/AVP 8 0\r\n"
-            % (local_ip, local_ip)) if sdp else ""
-    call_id = "%d@%s" % (time.monotonic_ns(), local_ip)
-    msg = ("%s sip:%s@127.0.0.1:%d SIP/2.0\r\n"
-           "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK%d\r\n"
-           "From: <sip:scanner@%s>;tag=1\r\nTo: <sip:%s@127.0.0.1>\r\n"
-           "Call-ID: %s\r\nCSeq: 1 %s\r\nContact: <sip:scanner@%s:%d>\r\nMax-Forwards: 70\r\n"
-           "%sContent-Length: %d\r\n\r\n%s"
-           % (method, number, gw.sip_port, local_ip, port, time.monotonic_ns(), local_ip, number, call_id, method,
-              local_ip, port, "Content-Type: application/sdp\r\n" if body else "", len(body), body))
-    sock.sendto(msg.encode(), ("127.0.0.1", gw.sip_port))
-    sock.settimeout(5)
-    try:
-        while True:
-            data = sock.recv(65536).decode(errors="replace")
-            if int(data.split(" ", 2)[1]) >= 200:
-                return data
-    except socket.timeout:
-        return ""
-    finally:
-        sock.close()
 
 
 @test

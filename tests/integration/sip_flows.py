@@ -2,8 +2,10 @@
 phone administrator guide, Appendix B): each flow with pbxsim on the PRI
 side and SIPp on the SIP side, asserting the message order on both sides
 and the causes and status codes. Registered into run.py's test list."""
-from gwtest import (POTS, Pbx, Sipp, check, free_port, idle_channels, ladder, messages, sip_ladder, test,
-                    voip_peer, wait_for, with_gateway)
+import re
+
+from gwtest import (POTS, Pbx, Sipp, check, free_port, idle_channels, ladder, messages, sip_final_response,
+                    sip_ladder, test, voip_peer, wait_for, with_gateway)
 
 PBX_CALLS_PHONE = POTS + "dial-peer voice 100 voip\n destination-pattern 5552...\n session target ipv4:127.0.0.1:%d\n"
 
@@ -204,3 +206,32 @@ def phone_failures_reach_the_pbx_as_rfc3398_causes():
     peers = (POTS + voip_peer(100, "5553...", port) + voip_peer(200, "5554...", port_a) + " preference 1\n" +
              voip_peer(201, "5554...", port_b) + " preference 2\n")
     with_gateway(peers, body, extra_cfg="sip-ua\n set sip-status 480 pstn-cause 19\n")
+
+
+def header(response, name):
+    m = re.search(r"^%s:[ \t]*(.*?)\r?$" % name, response, re.M | re.I)
+    return m.group(1) if m else None
+
+
+@test
+def options_says_what_is_supported_and_503_while_no_dchannel():
+    """OPTIONS is answered as an INVITE would be (RFC 3261 11.2): 503 with
+    Retry-After while no span has its D-channel, 200 with Allow, Accept and
+    Supported once one has; an unknown method gets 501 with Allow."""
+    def body(gw, procs):
+        down = sip_final_response(gw, "127.0.0.1", "OPTIONS", "gw", sdp=False)
+        check(down.startswith("SIP/2.0 503 ") and header(down, "Retry-After") == "30",
+              "OPTIONS without a D-channel:\n" + down)
+        pbx = Pbx(gw, ["answer", "--count", "0"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        up = sip_final_response(gw, "127.0.0.1", "OPTIONS", "gw", sdp=False)
+        check(up.startswith("SIP/2.0 200 "), "OPTIONS with the D-channel up:\n" + up)
+        allow = {m.strip() for m in (header(up, "Allow") or "").split(",")}
+        check({"INVITE", "ACK", "BYE", "CANCEL", "OPTIONS"} <= allow, "Allow: %s" % sorted(allow))
+        check(header(up, "Accept") == "application/sdp", "Accept: %s" % header(up, "Accept"))
+        check(header(up, "Supported") is not None, "no Supported header:\n" + up)
+        unknown = sip_final_response(gw, "127.0.0.1", "FROBNICATE", "gw", sdp=False)
+        check(unknown.startswith("SIP/2.0 501 ") and header(unknown, "Allow") == header(up, "Allow"),
+              "unknown method:\n" + unknown)
+    with_gateway(POTS, body)

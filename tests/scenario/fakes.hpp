@@ -52,6 +52,8 @@ struct FakeIsdnPort : isdn::IsdnPort {
 struct FakeSipPort : sip::SipPort {
     std::vector<std::string> sent;
     void setUserAgent(const std::string&) override {}
+    void setAvailable(bool on, int) override { available = on; }
+    bool available = true;
     sip::SipDialogId nextId = 500;
     std::vector<sip::OutgoingInvite> invites;
     sip::SipDialogId invite(const sip::OutgoingInvite& inv) override {

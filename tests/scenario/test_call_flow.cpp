@@ -226,6 +226,18 @@ BOOST_AUTO_TEST_CASE(set_sip_status_and_set_pstn_cause_override_the_tables) {
     BOOST_TEST(h.sipPort.lastReason == 17);
 }
 
+BOOST_AUTO_TEST_CASE(options_availability_follows_the_dchannel_and_busyout) {
+    Harness h;
+    BOOST_TEST(h.sipPort.available);
+    h.calls.onDchannel(0, false);
+    BOOST_TEST(!h.sipPort.available);
+    h.calls.onDchannel(0, true);
+    h.calls.setSpanBlocked(0, true);
+    BOOST_TEST(!h.sipPort.available);
+    h.calls.setSpanBlocked(0, false);
+    BOOST_TEST(h.sipPort.available);
+}
+
 BOOST_AUTO_TEST_CASE(a_6xx_stops_the_hunt_and_a_5xx_goes_on) {
     Harness h;
     h.addVoip(100, "127.0.0.1", 5070);
