@@ -84,7 +84,7 @@ void MediaChannel::setRemote(const RtpSpec& spec) {
     spec_ = spec;
     remote_ = parseAddress(spec.remoteAddr, spec.remotePort, family_);
     if (!remote_) add(counters_->sendErrors);   // not a literal of a usable family
-    else if (isNullAddress(*remote_)) remote_.reset();   // on hold: send nothing
+    else if (isNullAddress(*remote_) || !spec.send) remote_.reset();   // on hold: send nothing
 }
 
 // One recvmmsg() per wake-up takes every frame waiting (epoll is level
@@ -155,7 +155,7 @@ void MediaChannel::onRtpReadable() {
 
 void MediaChannel::onRtpPacket(const std::uint8_t* data, std::size_t n) {
     const auto pkt = parseRtp({data, n});
-    if (!pkt || !spec_) {
+    if (!pkt || !spec_ || !spec_->receive) {   // !receive: we hold the far end
         add(counters_->rtpDiscarded);
         return;
     }

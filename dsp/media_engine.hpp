@@ -23,6 +23,10 @@ struct RtpSpec {
     int payloadType = 0;          // 0 PCMU, 8 PCMA
     kernel::Law codecLaw = kernel::Law::Ulaw;
     int telephoneEventPt = -1;    // -1: none negotiated
+    // The negotiated direction (RFC 3264 §6.1): hold (sendonly/inactive from
+    // the far end) stops what we send; our sendonly/inactive drops what comes.
+    bool send = true;
+    bool receive = true;
 };
 
 struct MediaStats {
@@ -58,7 +62,8 @@ public:
     // received RTP is played to the B-channel (silence until then).
     void attachBearer(MediaId id, kernel::UniqueFd bearer, kernel::Law spanLaw);
     // Sets or changes the far end (after an SDP answer or re-offer). Only RTP
-    // of rtp.payloadType is played; 0.0.0.0 or port 0 (hold) stops sending.
+    // of rtp.payloadType is played; 0.0.0.0, port 0 or !send (hold) stops
+    // sending, !receive plays idle code whatever arrives.
     void setRemote(MediaId id, const RtpSpec& rtp);
     // Stops the channel and closes its sockets and B-channel fd (on the media
     // thread, shortly after). Unknown ids and repeated calls are harmless.

@@ -351,11 +351,12 @@ AnswerResult answerOffer(const SdpSession& offer, const std::vector<SdpCodec>& o
             if (te->fmtp.empty()) te->fmtp = "0-15";
             answered.push_back(*te);
         }
-        std::string direction = mirrorDirection(m.direction);
+        // The answer says what we will do: to an old-style hold (c=0.0.0.0)
+        // that is recvonly, not the sendrecv a mirror would give.
+        std::string direction = effectiveDirection(mirrorDirection(m.direction), m.addr);
         body += audioSection(local, m.proto, answered, direction);
         r.ok = true;
-        r.media = {*codec, te ? te->pt : -1, m.addr, m.port,
-                   effectiveDirection(direction, m.addr), m.ptime > 0 ? m.ptime : kDefaultPtime,
+        r.media = {*codec, te ? te->pt : -1, m.addr, m.port, direction, m.ptime > 0 ? m.ptime : kDefaultPtime,
                    static_cast<int>(i)};
     }
     if (!r.ok) {
@@ -403,6 +404,26 @@ ProcessResult processAnswer(const SdpSession& ourOffer, const SdpSession& answer
     }
     r.error = "the answer rejected the audio stream";
     return r;
+}
+
+namespace {
+
+std::string withoutOrigin(const std::string& sdp) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos < sdp.size()) {
+        std::size_t nl = sdp.find('\n', pos);
+        std::size_t end = nl == std::string::npos ? sdp.size() : nl + 1;
+        if (sdp.compare(pos, 2, "o=") != 0) out.append(sdp, pos, end - pos);
+        pos = end;
+    }
+    return out;
+}
+
+} // namespace
+
+bool sameSdpIgnoringOrigin(const std::string& a, const std::string& b) {
+    return withoutOrigin(a) == withoutOrigin(b);
 }
 
 } // namespace gw::sip

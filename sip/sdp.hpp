@@ -111,6 +111,9 @@ struct ProcessResult {
 // that we offered, plus telephone-event if both sides listed it.
 ProcessResult processAnswer(const SdpSession& ourOffer, const SdpSession& answer);
 
+// Text equal up to the o= line (a session refresh keeps the SDP, RFC 3264 §8).
+bool sameSdpIgnoringOrigin(const std::string& a, const std::string& b);
+
 // "sendonly" -> "recvonly" and back; others unchanged (RFC 3264 §6.1).
 std::string mirrorDirection(const std::string& direction);
 

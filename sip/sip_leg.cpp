@@ -37,11 +37,14 @@ const char* toString(SipEvent e) {
     case SipEvent::ByeInd: return "BYE";
     case SipEvent::CancelInd: return "CANCEL";
     case SipEvent::TerminatedInd: return "terminated";
+    case SipEvent::ReinviteInd: return "re-INVITE";
+    case SipEvent::ReinviteAckInd: return "re-INVITE ACK";
     case SipEvent::InviteReq: return "InviteReq";
     case SipEvent::RingReq: return "RingReq";
     case SipEvent::AnswerReq: return "AnswerReq";
     case SipEvent::RejectReq: return "RejectReq";
     case SipEvent::HangupReq: return "HangupReq";
+    case SipEvent::ReinviteAnswerReq: return "ReinviteAnswerReq";
     }
     return "?";
 }
@@ -105,6 +108,17 @@ const SipLeg::Table& SipLeg::table() {
             {S::Terminating, E::HangupReq, &SipLeg::aNothing, S::Terminating},
             {S::Terminating, E::AckInd, &SipLeg::aNothing, S::Terminating},
             {S::Terminated, E::HangupReq, &SipLeg::aNothing, S::Terminated},
+            // Mid-dialog session changes (RFC 3261 §14.2, RFC 3264 §8): the
+            // call answers a re-INVITE of a confirmed dialog; one that comes
+            // before our 2xx is ACKed is a glare of offers (491, §14.2); one
+            // after our BYE finds no dialog to change (481).
+            {S::Confirmed, E::ReinviteInd, &SipLeg::aReinvite, S::Confirmed},
+            {S::Confirmed, E::ReinviteAnswerReq, &SipLeg::aReinviteAnswer, S::Confirmed},
+            {S::Confirmed, E::ReinviteAckInd, &SipLeg::aReinviteAck, S::Confirmed},
+            {S::Accepted, E::ReinviteInd, &SipLeg::aReinvitePending, S::Accepted},
+            {S::Terminating, E::ReinviteInd, &SipLeg::aReinviteNoDialog, S::Terminating},
+            {S::Terminating, E::ReinviteAnswerReq, &SipLeg::aReinviteAnswer, S::Terminating},
+            {S::Terminating, E::ReinviteAckInd, &SipLeg::aNothing, S::Terminating},
             {S::Terminated, E::TerminatedInd, &SipLeg::aNothing, S::Terminated},
         };
         // A dialog that dies under us (timeout, transport error): the call
@@ -137,7 +151,9 @@ void SipLeg::transition(SipState next, SipEvent why) {
     state_ = next;
 }
 
-void SipLeg::onUnexpected(const SipInput& in, std::vector<SipCommand>&) {
+void SipLeg::onUnexpected(const SipInput& in, std::vector<SipCommand>& out) {
+    // A re-INVITE is always answered, or its transaction would hang.
+    if (in.event == SipEvent::ReinviteInd) out.push_back(SendReinviteAnswer{481, ""});
     GW_WARN("call=%llu leg=sip dialog=%llu unexpected %s (%d) in %s, ignored",
             static_cast<unsigned long long>(callId_), static_cast<unsigned long long>(dialog_),
             toString(in.event), in.status, toString(state_));
@@ -202,6 +218,26 @@ void SipLeg::aCancel(const SipInput& in, std::vector<SipCommand>& out) {
 }
 
 void SipLeg::aBye(const SipInput& in, std::vector<SipCommand>& out) { out.push_back(SendBye{in.cause}); }
+
+void SipLeg::aReinvite(const SipInput& in, std::vector<SipCommand>& out) {
+    out.push_back(NotifyReinvite{in.sdp});
+}
+
+void SipLeg::aReinviteAck(const SipInput& in, std::vector<SipCommand>& out) {
+    out.push_back(NotifyReinviteAck{in.sdp});
+}
+
+void SipLeg::aReinviteAnswer(const SipInput& in, std::vector<SipCommand>& out) {
+    out.push_back(SendReinviteAnswer{in.status, in.sdp});
+}
+
+void SipLeg::aReinvitePending(const SipInput&, std::vector<SipCommand>& out) {
+    out.push_back(SendReinviteAnswer{491, ""});
+}
+
+void SipLeg::aReinviteNoDialog(const SipInput&, std::vector<SipCommand>& out) {
+    out.push_back(SendReinviteAnswer{481, ""});
+}
 
 void SipLeg::aEnded(const SipInput&, std::vector<SipCommand>& out) {
     if (ended_) return;

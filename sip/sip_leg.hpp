@@ -30,8 +30,9 @@ const char* toString(SipState s);
 enum class SipEvent {
     // from the stack
     InviteInd, TryingInd, ProvisionalInd, SuccessInd, FailureInd, AckInd, ByeInd, CancelInd, TerminatedInd,
+    ReinviteInd, ReinviteAckInd,
     // from the call
-    InviteReq, RingReq, AnswerReq, RejectReq, HangupReq,
+    InviteReq, RingReq, AnswerReq, RejectReq, HangupReq, ReinviteAnswerReq,
 };
 const char* toString(SipEvent e);
 
@@ -58,6 +59,7 @@ struct SendResponse {
 };
 struct SendBye { int cause; };
 struct SendCancel { int cause; };
+struct SendReinviteAnswer { int status; std::string sdp; };
 struct ReleaseDialog {};
 // Notifications to the call.
 struct NotifyRinging { int status; std::string sdp; };        // 180/183 (sdp: early media)
@@ -66,10 +68,12 @@ struct NotifyConfirmed {};                                    // ACK received
 struct NotifyFailed { int status; std::string reason; int farCause = 0; };   // final failure received
 struct NotifyHangup { int farCause = 0; };                    // BYE or CANCEL received
 struct NotifyEnded {};                                        // dialog gone: free the leg
+struct NotifyReinvite { std::string sdp; };                   // re-INVITE: offer, "" for none
+struct NotifyReinviteAck { std::string sdp; };                // its ACK: the answer to our offer
 
-using SipCommand = std::variant<SendInvite, SendResponse, SendBye, SendCancel, ReleaseDialog,
+using SipCommand = std::variant<SendInvite, SendResponse, SendBye, SendCancel, SendReinviteAnswer, ReleaseDialog,
                                 NotifyRinging, NotifyAnswered, NotifyConfirmed, NotifyFailed,
-                                NotifyHangup, NotifyEnded>;
+                                NotifyHangup, NotifyEnded, NotifyReinvite, NotifyReinviteAck>;
 
 class SipLeg {
 public:
@@ -107,6 +111,11 @@ private:
     void aCancel(const SipInput&, std::vector<SipCommand>&);
     void aBye(const SipInput&, std::vector<SipCommand>&);
     void aEnded(const SipInput&, std::vector<SipCommand>&);
+    void aReinvite(const SipInput&, std::vector<SipCommand>&);
+    void aReinviteAck(const SipInput&, std::vector<SipCommand>&);
+    void aReinviteAnswer(const SipInput&, std::vector<SipCommand>&);
+    void aReinvitePending(const SipInput&, std::vector<SipCommand>&);
+    void aReinviteNoDialog(const SipInput&, std::vector<SipCommand>&);
     void aNothing(const SipInput&, std::vector<SipCommand>&) {}
 
     std::uint64_t callId_;

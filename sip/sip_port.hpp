@@ -62,6 +62,10 @@ public:
     virtual void setReason(SipDialogId id, int q850Cause, const std::string& text) = 0;
     // Adds Retry-After (RFC 3261 §20.33) to the next failure response.
     virtual void setRetryAfter(SipDialogId id, int seconds) = 0;
+    // Answers a re-INVITE the listener was told of (onReinvite): 200 with
+    // the SDP answer (or our offer, when the re-INVITE had none), or a
+    // failure (488, 491) that leaves the session as it was (RFC 3261 §14.2).
+    virtual void answerReinvite(SipDialogId id, int status, const std::string& sdp) = 0;
     virtual void bye(SipDialogId id) = 0;
     virtual void cancel(SipDialogId id) = 0;
     // The core is done with this dialog; the stack frees it (after any
@@ -87,6 +91,13 @@ public:
     // for 2xx itself.
     virtual void onResponse(SipDialogId id, const Response& rsp) = 0;
     virtual void onAck(SipDialogId id) = 0;
+    // A re-INVITE that changes the session (hold, resume, a new address), or
+    // one without SDP (offer = ""): answer with SipPort::answerReinvite. A
+    // re-INVITE repeating the session (a refresh) is answered by the stack.
+    virtual void onReinvite(SipDialogId id, const std::string& offer) = 0;
+    // The ACK of an answered re-INVITE that had no offer: `sdp` is the
+    // answer to the offer sent in the 200 ("" if it brought none).
+    virtual void onReinviteAck(SipDialogId id, const std::string& sdp) = 0;
     // reasonCause: the Q.850 cause of the request's Reason header, 0 = none.
     virtual void onBye(SipDialogId id, int reasonCause) = 0;      // the stack has answered 200
     virtual void onCancel(SipDialogId id, int reasonCause) = 0;   // the stack has answered 200 + 487

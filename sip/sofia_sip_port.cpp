@@ -174,8 +174,15 @@ void SofiaSipPort::dispatch(nua_event_t event, int status, const char* phrase, n
     switch (event) {
     case nua_r_invite: onInviteResponse(*d, status, phrase, sip); break;
     case nua_i_state: onCallState(*d, status, tags); break;
-    case nua_i_ack:   // the first one confirms the dialog; later ones ack refreshes
-        if (!d->released && !std::exchange(d->acked, true)) listener_.onAck(d->id);
+    case nua_i_ack:   // the first one confirms the dialog; later ones ack re-INVITEs
+        if (d->released) break;
+        if (!std::exchange(d->acked, true)) {
+            listener_.onAck(d->id);
+        } else if (std::exchange(d->offerInAck, false)) {
+            std::string answer = sofia::sdpBody(sip);
+            if (!answer.empty()) d->remoteSdp = answer;
+            listener_.onReinviteAck(d->id, answer);
+        }
         break;
     case nua_i_bye:
         if (!d->released) listener_.onBye(d->id, sofia::q850Reason(sip));

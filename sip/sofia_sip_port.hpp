@@ -20,9 +20,10 @@
 //   nua_i_options              answered here: 200 (nua adds Allow, Accept,
 //                              Supported) or 503 while the gateway cannot
 //                              take calls (setAvailable)
-// A re-INVITE that only refreshes the session (no SDP, or the same SDP) is
-// answered 200 with our last SDP; one that changes the session gets 488
-// (RFC 3261 §14.2: the session stays as it was). The core never sees either.
+// A re-INVITE that only refreshes the session (the same SDP) is answered
+// 200 with our last SDP without the core. One that changes the session, or
+// has no SDP, goes to the core (onReinvite), which answers it; the ACK of a
+// 200 that carried our offer brings the answer (onReinviteAck).
 #pragma once
 
 #include "sip/sip_port.hpp"
@@ -63,6 +64,7 @@ public:
                  const std::string& sdp) override;
     void setReason(SipDialogId id, int q850Cause, const std::string& text) override;
     void setRetryAfter(SipDialogId id, int seconds) override;
+    void answerReinvite(SipDialogId id, int status, const std::string& sdp) override;
     void bye(SipDialogId id) override;
     void cancel(SipDialogId id) override;
     // Frees the dialog now if it has ended, else ends it (BYE, CANCEL or 500
@@ -97,6 +99,9 @@ private:
         int retryAfter = 0;                // seconds, for the next failure response
         bool finalSent = false;            // a final response went or came (>= 300)
         bool acked = false;                // onAck reported (later ACKs are re-INVITEs')
+        bool reinvitePending = false;      // onReinvite told, answerReinvite not yet called
+        bool offerInAck = false;           // a 200 to an offerless re-INVITE carried our offer
+        std::string reinviteOffer;         // the offer of the pending re-INVITE
         bool released = false;             // the core is done; no more listener calls
         bool terminated = false;           // nua reported callstate terminated
         kernel::TimerId reapTimer = 0;     // frees a released dialog nua never ends

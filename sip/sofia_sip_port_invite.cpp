@@ -4,6 +4,7 @@
 #include "sip/sofia_sip_port.hpp"
 
 #include "kernel/log.hpp"
+#include "sip/sdp.hpp"
 #include "sip/sofia_sip_text.hpp"
 
 #include <sofia-sip/nua_tag.h>
@@ -55,21 +56,38 @@ void SofiaSipPort::onIncomingInvite(nua_handle_t* nh, int status, const sip_t* s
     listener_.onInvite(d.id, in);
 }
 
-// RFC 4028 refreshes and keep-alive re-INVITEs repeat the session: answer
-// with our current SDP. Real changes (hold, new address) are refused with
-// 488, which leaves the session as it was (RFC 3261 §14.2).
+// RFC 4028 refreshes and keep-alive re-INVITEs repeat the session: answered
+// here with our current SDP. Changes (hold, resume, a new address) and
+// offerless re-INVITEs go to the core, which answers with answerReinvite.
 void SofiaSipPort::onReinvite(Dialog& d, const sip_t* sip) {
     std::string offer = sofia::sdpBody(sip);
-    bool refresh = !d.released && !d.localSdp.empty() &&
-                   (offer.empty() || sofia::sameSdpIgnoringOrigin(offer, d.remoteSdp));
-    if (refresh) {
+    if (d.released || d.localSdp.empty()) {
+        nua_respond(d.nh, SIP_488_NOT_ACCEPTABLE, TAG_END());   // a dialog being torn down
+        return;
+    }
+    if (!offer.empty() && sameSdpIgnoringOrigin(offer, d.remoteSdp)) {
         nua_respond(d.nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR("application/sdp"),
                     SIPTAG_PAYLOAD_STR(d.localSdp.c_str()), TAG_END());
         return;
     }
-    GW_WARN("sip: dialog %llu: re-INVITE changing the session refused with 488",
-            static_cast<unsigned long long>(d.id));
-    nua_respond(d.nh, SIP_488_NOT_ACCEPTABLE, TAG_END());
+    d.reinvitePending = true;
+    d.reinviteOffer = offer;
+    listener_.onReinvite(d.id, offer);
+}
+
+void SofiaSipPort::answerReinvite(SipDialogId id, int status, const std::string& sdp) {
+    Dialog* d = find(id);
+    if (!d || !d->reinvitePending) return;
+    d->reinvitePending = false;
+    const bool ok = status >= 200 && status < 300 && !sdp.empty();
+    if (!ok && status < 300) status = 500;   // a 2xx needs SDP here
+    nua_respond(d->nh, status, phraseFor(status, ""), TAG_IF(ok, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
+                TAG_IF(ok, SIPTAG_PAYLOAD_STR(sdp.c_str())), TAG_END());
+    if (!ok) return;
+    d->localSdp = sdp;
+    if (d->reinviteOffer.empty()) d->offerInAck = true;
+    else d->remoteSdp = d->reinviteOffer;
+    d->reinviteOffer.clear();
 }
 
 void SofiaSipPort::onInviteResponse(Dialog& d, int status, const char* phrase, const sip_t* sip) {

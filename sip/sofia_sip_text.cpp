@@ -18,18 +18,6 @@ bool iequalsPrefix(const char* s, const char* prefix) {
     return s && ::strncasecmp(s, prefix, std::strlen(prefix)) == 0;
 }
 
-std::string withoutOrigin(const std::string& sdp) {
-    std::string out;
-    std::size_t pos = 0;
-    while (pos < sdp.size()) {
-        std::size_t nl = sdp.find('\n', pos);
-        std::size_t end = nl == std::string::npos ? sdp.size() : nl + 1;
-        if (sdp.compare(pos, 2, "o=") != 0) out.append(sdp, pos, end - pos);
-        pos = end;
-    }
-    return out;
-}
-
 std::string quoted(const std::string& s) {
     std::string out = "\"";
     for (char c : s) {
@@ -154,10 +142,6 @@ std::string toHeader(const std::string& user, const std::string& requestUri) {
         uri = "sip:" + escapeUser(user) + "@" + uri.substr(hostStart);
     }
     return "<" + uri + ">";
-}
-
-bool sameSdpIgnoringOrigin(const std::string& a, const std::string& b) {
-    return withoutOrigin(a) == withoutOrigin(b);
 }
 
 } // namespace gw::sip::sofia

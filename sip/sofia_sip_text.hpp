@@ -39,7 +39,5 @@ std::string escapeUser(const std::string& user);
 int q850Reason(const sip_t* sip);
 // The Reason header value for a Q.850 cause: 'Q.850;cause=17;text="user busy"'.
 std::string reasonValue(int cause, const std::string& text);
-// Text equal up to the o= line (a session refresh keeps the SDP, RFC 3264 §8).
-bool sameSdpIgnoringOrigin(const std::string& a, const std::string& b);
 
 } // namespace gw::sip::sofia

@@ -187,6 +187,12 @@ void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
             } else if constexpr (std::is_same_v<T, sip::SendCancel>) {
                 if (v.cause) setReason(c, v.cause);
                 sipPort_->cancel(c.sipId);
+            } else if constexpr (std::is_same_v<T, sip::SendReinviteAnswer>) {
+                sipPort_->answerReinvite(c.sipId, v.status, v.sdp);
+            } else if constexpr (std::is_same_v<T, sip::NotifyReinvite>) {
+                handleReinvite(c, v.sdp);
+            } else if constexpr (std::is_same_v<T, sip::NotifyReinviteAck>) {
+                handleReinviteAck(c, v.sdp);
             } else if constexpr (std::is_same_v<T, sip::ReleaseDialog>) {
                 sipPort_->release(c.sipId);
                 sipIndex_.erase(c.sipId);

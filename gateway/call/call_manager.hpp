@@ -13,6 +13,7 @@
 #include "isdn/isdn_leg.hpp"
 #include "isdn/isdn_port.hpp"
 #include "kernel/event_loop.hpp"
+#include "sip/sdp.hpp"
 #include "sip/sip_leg.hpp"
 #include "sip/sip_port.hpp"
 
@@ -37,6 +38,9 @@ constexpr int kRetryAfterTrunkDownS = 30;
 constexpr int kRetryAfterCongestionS = 5;
 // How often the B-channel self-check compares the gateway with Q.931.
 constexpr std::chrono::milliseconds kChannelAuditEvery{30000};
+// The far RTP end as an SDP negotiation left it (RFC 3264), with the
+// direction: a far end that holds us (our recvonly/inactive) gets nothing.
+RtpPeer rtpPeerOf(const sip::Negotiated& media);
 // Retry-After for a 503 caused by `cause` (0: none).
 int retryAfterFor(q850::Cause cause);
 using Clock = std::chrono::steady_clock;
@@ -76,6 +80,9 @@ struct Call {
     int localRtpPort = 0;
     std::string offerSdp;              // the offer we sent (ISDN-origin)
     std::string answerSdp;             // the answer we give (SIP-origin)
+    std::string localSdp;              // the SDP we sent last (offer or answer), for re-INVITEs
+    std::uint64_t sdpVersion = 0;      // its o= version (RFC 3264 §8: +1 per change)
+    std::string reoffer;               // our offer in the 200 to an offerless re-INVITE
     RtpPeer remote;                    // negotiated far end
     kernel::TimerId digitTimer = 0;    // Collecting: the interdigit timer
     kernel::TimerId noAnswerTimer = 0; // Calling/Early toward SIP: sip-ua timers expires
@@ -167,6 +174,8 @@ public:
     void onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) override;
     void onResponse(sip::SipDialogId id, const sip::Response& rsp) override;
     void onAck(sip::SipDialogId id) override;
+    void onReinvite(sip::SipDialogId id, const std::string& offer) override;
+    void onReinviteAck(sip::SipDialogId id, const std::string& sdp) override;
     void onBye(sip::SipDialogId id, int reasonCause) override;
     void onCancel(sip::SipDialogId id, int reasonCause) override;
     void onTerminated(sip::SipDialogId id, int status) override;
@@ -236,12 +245,18 @@ private:
     void startSipAttempt(Call& c, std::vector<CallInput>& out);
     void startNoAnswerTimer(Call& c);
     void stopNoAnswerTimer(Call& c);
-    bool applyAnswer(Call& c, const std::string& sdp);
+    // Applies an SDP answer to `offer` (ours; the call's first offer when
+    // empty) to the call's media; false when it cannot be used (RFC 3264 §7).
+    bool applyAnswer(Call& c, const std::string& sdp, const std::string& offer = "");
     // Calls from SIP (call_manager_sip.cpp)
     void startIsdnAttempt(Call& c, std::vector<CallInput>& out);
     void refuseSip(Call& c, int status, q850::Cause cause);
     void refuseInvite(sip::SipDialogId id, int status, q850::Cause cause, int retryAfter);
     std::string callingNumberFor(const Call& c, const OutboundRoute& r) const;
+    // Mid-call (call_manager_midcall.cpp): hold, resume, a moved RTP end.
+    void handleReinvite(Call& c, const std::string& offer);
+    void handleReinviteAck(Call& c, const std::string& sdp);
+    sip::LocalMedia localMedia(const Call& c) const;
     // Both
     void onChannelKnown(Call& c, int channel);
     // Tells the SIP port whether any span can take a call now (OPTIONS).

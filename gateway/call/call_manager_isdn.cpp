@@ -147,6 +147,8 @@ void CallManager::startSipAttempt(Call& c, std::vector<CallInput>&) {
         std::erase_if(codecs, [pt](const sip::SdpCodec& k) { return k.pt != pt && k.pt < 96; });
     }
     c.offerSdp = sip::buildOffer(local, codecs);
+    c.localSdp = c.offerSdp;
+    c.sdpVersion = sessionVersion_ - 1;
 
     sip::OutgoingInvite inv;
     std::string hostPort = r.host.find(':') != std::string::npos ? "[" + r.host + "]" : r.host;
@@ -186,10 +188,10 @@ void CallManager::stopNoAnswerTimer(Call& c) {
     c.noAnswerTimer = 0;
 }
 
-bool CallManager::applyAnswer(Call& c, const std::string& sdp) {
+bool CallManager::applyAnswer(Call& c, const std::string& sdp, const std::string& ourOffer) {
     std::string err;
-    auto offer = sip::parseSdp(c.offerSdp, err);
-    auto answer = sip::parseSdp(sdp, err);
+    auto offer = sip::parseSdp(ourOffer.empty() ? c.offerSdp : ourOffer, err);
+    auto answer = offer ? sip::parseSdp(sdp, err) : std::nullopt;
     if (!offer || !answer) {
         GW_WARN("call=%llu bad SDP answer: %s", static_cast<unsigned long long>(c.id), err.c_str());
         return false;
@@ -199,15 +201,8 @@ bool CallManager::applyAnswer(Call& c, const std::string& sdp) {
         GW_WARN("call=%llu SDP answer refused: %s", static_cast<unsigned long long>(c.id), res.error.c_str());
         return false;
     }
-    RtpPeer peer;
-    peer.addr = res.media.remoteAddr;
-    peer.port = res.media.remotePort;
-    peer.payloadType = res.media.codec.pt;
-    peer.codecLaw = res.media.codec.name == "PCMA" || res.media.codec.name == "pcma" ? kernel::Law::Alaw
-                                                                                      : kernel::Law::Ulaw;
-    peer.telephoneEventPt = res.media.tePt;
-    c.remote = peer;
-    media_.setRemote(c.id, peer);
+    c.remote = rtpPeerOf(res.media);
+    media_.setRemote(c.id, c.remote);
     return true;
 }
 

@@ -60,12 +60,9 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
         return refuseSip(c, 488, q850::Cause::BearerCapabilityNotImplemented);
     }
     c.answerSdp = ans.sdp;
-    c.remote.addr = ans.media.remoteAddr;
-    c.remote.port = ans.media.remotePort;
-    c.remote.payloadType = ans.media.codec.pt;
-    c.remote.codecLaw = ans.media.codec.name == "PCMA" || ans.media.codec.name == "pcma" ? kernel::Law::Alaw
-                                                                                          : kernel::Law::Ulaw;
-    c.remote.telephoneEventPt = ans.media.tePt;
+    c.localSdp = ans.sdp;
+    c.sdpVersion = sessionVersion_ - 1;
+    c.remote = rtpPeerOf(ans.media);
     media_.setRemote(c.id, c.remote);
     feed(c, CallInput{CallEvent::Incoming});
 }

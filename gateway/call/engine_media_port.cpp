@@ -34,6 +34,8 @@ void EngineMediaPort::setRemote(std::uint64_t id, const RtpPeer& peer) {
     spec.payloadType = peer.payloadType;
     spec.codecLaw = peer.codecLaw;
     spec.telephoneEventPt = peer.telephoneEventPt;
+    spec.send = peer.send;
+    spec.receive = peer.receive;
     engine_.setRemote(id, spec);
 }
 

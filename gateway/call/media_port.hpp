@@ -17,6 +17,8 @@ struct RtpPeer {
     int payloadType = 0;
     kernel::Law codecLaw = kernel::Law::Ulaw;
     int telephoneEventPt = -1;
+    bool send = true;       // false: the far end holds (sendonly / inactive to us)
+    bool receive = true;    // false: what the far end sends is not played
 };
 
 class MediaPort {

@@ -64,6 +64,8 @@ public:
             else if (rsp.status >= 200) port->bye(id);
         }
         void onAck(SipDialogId) override {}
+        void onReinvite(SipDialogId id, const std::string&) override { port->answerReinvite(id, 488, ""); }
+        void onReinviteAck(SipDialogId, const std::string&) override {}
         void onBye(SipDialogId, int) override {}
         void onCancel(SipDialogId, int) override { driver->fail("unexpected CANCEL"); }
         void onTerminated(SipDialogId id, int) override {

@@ -66,6 +66,11 @@ struct FakeSipPort : sip::SipPort {
     }
     void setReason(sip::SipDialogId, int cause, const std::string& text) override { lastReason = cause; lastReasonText = text; }
     void setRetryAfter(sip::SipDialogId, int seconds) override { lastRetryAfter = seconds; }
+    void answerReinvite(sip::SipDialogId, int status, const std::string& sdp) override {
+        sent.push_back("re-INVITE " + std::to_string(status));
+        reinviteAnswers.push_back(sdp);
+    }
+    std::vector<std::string> reinviteAnswers;
     void bye(sip::SipDialogId) override { sent.push_back("BYE"); }
     void cancel(sip::SipDialogId) override { sent.push_back("CANCEL"); }
     void release(sip::SipDialogId id) override { released.push_back(id); }
@@ -83,7 +88,9 @@ struct FakeMedia : MediaPort {
         log.push_back("bearer " + std::to_string(span) + "/" + std::to_string(ch));
         return true;
     }
+    std::vector<RtpPeer> peers;
     void setRemote(std::uint64_t, const RtpPeer& p) override {
+        peers.push_back(p);
         log.push_back("remote " + p.addr + ":" + std::to_string(p.port) + " pt=" + std::to_string(p.payloadType));
     }
     void release(std::uint64_t) override { ++releases; }

@@ -5,6 +5,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <sstream>
+
 using namespace gw;
 using namespace gw::test;
 using Lines = std::vector<std::string>;
@@ -250,6 +253,93 @@ BOOST_AUTO_TEST_CASE(a_6xx_stops_the_hunt_and_a_5xx_goes_on) {
     h.calls.onResponse(501, rsp(604));
     BOOST_TEST(h.sipPort.invites.size() == 2u);             // dial-peer 102 is never tried
     BOOST_TEST(h.isdnPort.sent.back() == "DISCONNECT 1");   // 604 -> unallocated number
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Mid-call re-INVITEs (hold, resume, moved RTP, offerless) on an answered
+// call, in both directions of call.
+BOOST_AUTO_TEST_SUITE(mid_call)
+
+namespace {
+
+std::string withDirection(std::string sdp, const std::string& line) { return sdp + line + "\r\n"; }
+
+bool has(const std::string& sdp, const std::string& text) { return sdp.find(text) != std::string::npos; }
+
+std::string originVersion(const std::string& sdp) {
+    auto o = sdp.find("o=");
+    auto line = sdp.substr(o, sdp.find("\r\n", o) - o);   // o=gatewayd <id> <version> IN IP4 ...
+    std::istringstream in(line);
+    std::string user, id, version;
+    in >> user >> id >> version;
+    return version;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(hold_inactive_and_resume_of_a_phone_call_keep_the_isdn_call_up) {
+    Harness h;
+    h.addPots(10);
+    h.calls.onInvite(1, inviteFor("5551000", sdpFor(6000, 8)));
+    h.calls.onConnect(1000, 31);
+    h.calls.onAck(1);
+    h.calls.onReinvite(1, withDirection(sdpFor(6000, 8), "a=sendonly"));
+    BOOST_TEST(h.sipPort.sent.back() == "re-INVITE 200");
+    BOOST_TEST(has(h.sipPort.reinviteAnswers.back(), "a=recvonly"));
+    BOOST_TEST(!h.media.peers.back().send);      // nothing toward the phone
+    BOOST_TEST(h.media.peers.back().receive);
+    const std::string heldVersion = originVersion(h.sipPort.reinviteAnswers.back());
+    h.calls.onReinvite(1, withDirection(sdpFor(6000, 8), "a=inactive"));
+    BOOST_TEST(has(h.sipPort.reinviteAnswers.back(), "a=inactive"));
+    BOOST_TEST((!h.media.peers.back().send && !h.media.peers.back().receive));   // the PBX hears silence
+    BOOST_TEST(std::stoi(originVersion(h.sipPort.reinviteAnswers.back())) == std::stoi(heldVersion) + 1);
+    h.calls.onReinvite(1, sdpFor(6002, 8));      // resumed from another port
+    BOOST_TEST(has(h.sipPort.reinviteAnswers.back(), "a=sendrecv"));
+    BOOST_TEST((h.media.peers.back().send && h.media.peers.back().receive && h.media.peers.back().port == 6002));
+    h.calls.onReinvite(1, sdpFor(6002, 8));      // the same again: the version stays (RFC 3264 §8)
+    BOOST_TEST(originVersion(h.sipPort.reinviteAnswers.back()) ==
+               originVersion(h.sipPort.reinviteAnswers[h.sipPort.reinviteAnswers.size() - 2]));
+    BOOST_TEST(h.calls.activeCalls()[0].callState == "Active");
+    BOOST_TEST(std::count(h.isdnPort.sent.begin(), h.isdnPort.sent.end(), "DISCONNECT 16") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(old_style_hold_with_a_null_address) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    h.calls.onResponse(500, rsp(200, sdpFor(7078, 8)));
+    std::string hold = sdpFor(7078, 8);
+    hold.replace(hold.find("c=IN IP4 127.0.0.1"), 18, "c=IN IP4 0.0.0.0");
+    h.calls.onReinvite(500, hold);
+    BOOST_TEST(h.sipPort.sent.back() == "re-INVITE 200");
+    BOOST_TEST(has(h.sipPort.reinviteAnswers.back(), "a=recvonly"));   // RFC 3264 §8.4
+    BOOST_TEST(!h.media.peers.back().send);
+}
+
+BOOST_AUTO_TEST_CASE(offerless_reinvite_gets_our_offer_and_the_ack_answer_moves_the_media) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    h.calls.onResponse(500, rsp(200, sdpFor(7078, 8)));
+    h.calls.onReinvite(500, "");
+    BOOST_TEST(h.sipPort.sent.back() == "re-INVITE 200");
+    BOOST_TEST(has(h.sipPort.reinviteAnswers.back(), "m=audio 20002 RTP/AVP 8 0 101"));   // a full offer
+    h.calls.onReinviteAck(500, sdpFor(7090, 0));
+    BOOST_TEST((h.media.peers.back().port == 7090 && h.media.peers.back().payloadType == 0));
+}
+
+BOOST_AUTO_TEST_CASE(an_unusable_reinvite_is_refused_with_488_and_changes_nothing) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    h.calls.onResponse(500, rsp(200, sdpFor(7078, 8)));
+    const std::size_t peers = h.media.peers.size();
+    h.calls.onReinvite(500, sdpFor(7078, 18));   // G.729 only
+    BOOST_TEST(h.sipPort.sent.back() == "re-INVITE 488");
+    BOOST_TEST(h.media.peers.size() == peers);
+    h.calls.onReinvite(777, sdpFor(7078, 8));    // no such dialog
+    BOOST_TEST(h.sipPort.sent.back() == "re-INVITE 481");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

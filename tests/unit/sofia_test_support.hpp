@@ -70,6 +70,8 @@ struct Recorder : SipPortListener {
     std::map<SipDialogId, int> terminatedStatus;
     std::function<void(SipDialogId)> onInviteDo;
     std::function<void(SipDialogId, const Response&)> onResponseDo;
+    std::function<void(SipDialogId, const std::string&)> onReinviteDo;
+    std::map<SipDialogId, std::vector<std::string>> reinviteSdps, reinviteAckSdps;
 
     void onInvite(SipDialogId id, const IncomingInvite& inv) override {
         log.push_back("invite " + std::to_string(id));
@@ -82,6 +84,15 @@ struct Recorder : SipPortListener {
         if (onResponseDo) onResponseDo(id, rsp);
     }
     void onAck(SipDialogId id) override { log.push_back("ack " + std::to_string(id)); }
+    void onReinvite(SipDialogId id, const std::string& offer) override {
+        log.push_back("reinvite " + std::to_string(id));
+        reinviteSdps[id].push_back(offer);
+        if (onReinviteDo) onReinviteDo(id, offer);
+    }
+    void onReinviteAck(SipDialogId id, const std::string& sdp) override {
+        log.push_back("reinvite-ack " + std::to_string(id));
+        reinviteAckSdps[id].push_back(sdp);
+    }
     void onBye(SipDialogId id, int) override { log.push_back("bye " + std::to_string(id)); }
     void onCancel(SipDialogId id, int) override { log.push_back("cancel " + std::to_string(id)); }
     void onTerminated(SipDialogId id, int status) override {

@@ -270,6 +270,7 @@ BOOST_AUTO_TEST_CASE(old_style_hold_address_stops_our_sending) {
                          defaultCodecs(false), local());
     BOOST_TEST_REQUIRE(r.ok);
     BOOST_TEST(r.media.direction == "recvonly");                    // RFC 3264 §8.4
+    BOOST_TEST(r.sdp.find("a=recvonly\r\n") != std::string::npos);   // and the answer says so
 }
 
 BOOST_AUTO_TEST_CASE(no_common_codec_fails) {

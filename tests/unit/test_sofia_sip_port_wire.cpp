@@ -61,7 +61,7 @@ BOOST_AUTO_TEST_CASE(trying_at_once_and_invite_without_sdp_reaches_core) {
     BOOST_TEST(events.invites.rbegin()->second.sdp == "this is not sdp");
 }
 
-BOOST_AUTO_TEST_CASE(refresh_reinvite_answered_change_refused_bye_reason) {
+BOOST_AUTO_TEST_CASE(refresh_reinvite_answered_changes_to_the_core_bye_reason) {
     SofiaLoop loop;
     Recorder events;
     SofiaSipPortConfig c;
@@ -101,11 +101,31 @@ BOOST_AUTO_TEST_CASE(refresh_reinvite_answered_change_refused_bye_reason) {
     BOOST_TEST(ok2.ends_with("\r\n\r\n" + kAnswer));               // our SDP again
     peer.send(c.port, inDialog("ACK", 2, ""));
 
+    BOOST_TEST(events.log.size() == 2u);                        // the core saw none of the refresh
+
+    // A change (hold) goes to the core, which answers it.
+    const std::string held = kAnswer + "a=recvonly\r\n";
+    events.onReinviteDo = [&](SipDialogId d, const std::string& offer) {
+        port->answerReinvite(d, 200, offer.empty() ? kAnswer : held);
+    };
     std::string hold = kSdp + "a=sendonly\r\n";
     peer.send(c.port, inDialog("INVITE", 3, hold));
-    BOOST_TEST(!peer.waitFor("SIP/2.0 488").empty());          // RFC 3261 §14.2
-    runUntil(loop, [] { return false; }, 30ms);
-    BOOST_TEST(events.log.size() == 2u);                        // the core saw none of it
+    std::string ok3 = peer.waitFor("SIP/2.0 200");
+    BOOST_TEST(ok3.ends_with("\r\n\r\n" + held));
+    BOOST_TEST(events.reinviteSdps[id] == std::vector<std::string>{hold});
+    peer.send(c.port, inDialog("ACK", 3, ""));
+    // Without SDP: our offer in the 200, the answer in the ACK.
+    peer.send(c.port, inDialog("INVITE", 4, ""));
+    std::string ok4 = peer.waitFor("SIP/2.0 200");
+    BOOST_TEST(ok4.ends_with("\r\n\r\n" + kAnswer));
+    peer.send(c.port, inDialog("ACK", 4, kSdp));
+    BOOST_TEST_REQUIRE(runUntil(loop, [&] { return events.has("reinvite-ack " + std::to_string(id)); }));
+    BOOST_TEST(events.reinviteAckSdps[id] == std::vector<std::string>{kSdp});
+    // The same session again is a refresh once more, answered with what we sent last.
+    peer.send(c.port, inDialog("INVITE", 5, kSdp));
+    BOOST_TEST(peer.waitFor("SIP/2.0 200").ends_with("\r\n\r\n" + kAnswer));
+    peer.send(c.port, inDialog("ACK", 5, ""));
+    BOOST_TEST(events.reinviteSdps[id].size() == 2u);
 
     port->setReason(id, 16, "normal call clearing");
     port->bye(id);
