@@ -2,7 +2,13 @@
 phone administrator guide, Appendix B): each flow with pbxsim on the PRI
 side and SIPp on the SIP side, asserting the message order on both sides
 and the causes and status codes. Registered into run.py's test list."""
+import array
+import math
 import re
+import socket
+import threading
+import time
+import warnings
 
 from gwtest import (POTS, Pbx, Sipp, check, free_port, idle_channels, ladder, messages, sip_final_response,
                     sip_ladder, test, voip_peer, wait_for, with_gateway)
@@ -234,4 +240,121 @@ def options_says_what_is_supported_and_503_while_no_dchannel():
         unknown = sip_final_response(gw, "127.0.0.1", "FROBNICATE", "gw", sdp=False)
         check(unknown.startswith("SIP/2.0 501 ") and header(unknown, "Allow") == header(up, "Allow"),
               "unknown method:\n" + unknown)
+    with_gateway(POTS, body)
+
+
+class RtpSink:
+    """Receives RTP on a UDP port of 127.0.0.1 in a thread; keeps each
+    packet's arrival time (time.time()) and payload."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", free_port(even=True)))
+        self.port = self.sock.getsockname()[1]
+        self.sock.settimeout(0.2)
+        self.packets = []
+        self.running = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while self.running:
+            try:
+                data = self.sock.recv(2048)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.packets.append((time.time(), data[12:]))
+
+    def between(self, start, end):
+        return [p for t, p in self.packets if start <= t < end]
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
+        self.sock.close()
+
+
+def tone_of(payloads):
+    """(frequency Hz, level dBm0) of A-law payloads: zero crossings and RMS
+    (a full-scale A-law sine is +3.14 dBm0, G.711 Table 1a)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import audioop
+        pcm = audioop.alaw2lin(b"".join(payloads), 2)
+        samples = array.array("h", pcm)
+        rms = audioop.rms(pcm, 2)
+    crossings = sum(1 for a, b in zip(samples, samples[1:]) if (a < 0) != (b < 0))
+    freq = crossings / 2 / (len(samples) / 8000.0)
+    level = 20 * math.log10(max(rms, 1) * math.sqrt(2) / 32768.0) + 3.14
+    return freq, level
+
+
+def trace_times(trace):
+    """The wall-clock time of each message in SIPp's trace, in order."""
+    stamps = re.findall(r"^-{20,}\s+(\d{4}-\d\d-\d\d)\s+(\d\d:\d\d:\d\d)\.(\d+)", trace, re.M)
+    return [time.mktime(time.strptime(d + " " + t, "%Y-%m-%d %H:%M:%S")) + float("0." + f) for d, t, f in stamps]
+
+
+@test
+def hold_and_resume_in_every_form_keep_the_isdn_call_up():
+    """Cisco B-2 to B-5 from the gateway's side, on one call from a phone to
+    the PBX (which plays 1000 Hz at -10 dBm0): re-INVITEs with a=sendonly,
+    a=inactive and c=0.0.0.0 are answered recvonly / inactive / recvonly and
+    stop the RTP toward the phone; a resume moving the RTP to another port
+    restores it there; a re-INVITE without SDP gets our offer in the 200 and
+    the ACK's answer moves the RTP back. The ISDN call stays up throughout
+    and ends with the phone's BYE."""
+    def body(gw, procs):
+        pbx = Pbx(gw, ["answer", "--count", "1", "--ring", "0", "--tone", "1000", "--level", "-10"])
+        procs.append(pbx)
+        gw.wait_dchannel()
+        a, b = RtpSink(), RtpSink()
+        try:
+            phone = Sipp(gw, "uac_hold.xml", free_port(), {"service": "5551234", "rtp_a": a.port, "rtp_b": b.port,
+                                                             "ms": 1200}, uac=True, trace=True)
+            procs.append(phone)
+            check(phone.wait(30) == 0, "SIPp:\n" + phone.errors())
+            check(pbx.wait(10) == 0, "pbxsim:\n" + pbx.err())
+        finally:
+            a.stop()
+            b.stop()
+        trace = phone.messages()
+        steps = [(d, w, h) for d, w, h in sip_ladder(trace) if not (w.isdigit() and int(w) < 200)]
+        check(["%s %s" % (d, w) for d, w, _ in steps] ==
+              ["tx INVITE", "rx 200", "tx ACK"] * 6 + ["tx BYE", "rx 200"],
+              "SIP side: %s" % ladder(trace))
+        oks = [m.group(0) for m in re.finditer(r"SIP/2\.0 200 OK.*?(?=\n-{20,}|\Z)", trace, re.S)
+               if "INVITE" in m.group(0).split("CSeq:")[1].split("\n")[0]]
+        check(len(oks) == 6, "six 200s to INVITEs, got %d" % len(oks))
+        for ok, want in zip(oks[1:5], ("a=recvonly", "a=inactive", "a=recvonly", "a=sendrecv")):
+            check(want in ok, "a 200 to a re-INVITE should say %s:\n%s" % (want, ok))
+        check(re.search(r"m=audio \d+ RTP/AVP 8 0 101", oks[5]), "the 200 to the offerless re-INVITE should be a "
+              "full offer:\n" + oks[5])
+        # Phases between the 200s (by SIPp's clock), trimmed of 200 ms at each end.
+        times = trace_times(trace)
+        oks_at = [times[i] for i, (d, w, h) in enumerate(sip_ladder(trace))
+                  if d == "rx" and w == "200" and h["cseq"].endswith("INVITE")]
+        acks_at = [times[i] for i, (d, w, h) in enumerate(sip_ladder(trace)) if d == "tx" and w == "ACK"]
+        bye_at = [times[i] for i, (d, w, h) in enumerate(sip_ladder(trace)) if d == "tx" and w == "BYE"][0]
+        trim = 0.2
+        talking = a.between(oks_at[0] + trim, oks_at[1] - trim)
+        held = a.between(oks_at[1] + trim, oks_at[4] - trim) + b.between(oks_at[1] + trim, oks_at[4] - trim)
+        moved = b.between(oks_at[4] + trim, acks_at[5] - trim)
+        back = a.between(acks_at[5] + trim, bye_at - trim)
+        check(len(talking) >= 30 and len(moved) >= 30 and len(back) >= 30,
+              "RTP toward the phone: %d packets before hold, %d on the new port, %d back on the first"
+              % (len(talking), len(moved), len(back)))
+        check(held == [], "%d RTP packets reached the phone while it held the call" % len(held))
+        check(a.between(oks_at[4] + trim, acks_at[5] - trim) == [], "RTP still went to the old port after the move")
+        for what, packets in (("before hold", talking), ("after the move", moved), ("back", back)):
+            freq, level = tone_of(packets)
+            check(abs(freq - 1000) <= 10 and abs(level + 10) <= 1.0,
+                  "%s the phone heard %.0f Hz at %.1f dBm0, want 1000 Hz at -10" % (what, freq, level))
+        call = pbx.calls()[0]
+        check(messages(call) == ["rx SETUP", "tx CALL PROCEEDING", "tx ALERTING", "tx CONNECT",
+                                 "rx CONNECT ACKNOWLEDGE", "rx DISCONNECT", "tx RELEASE", "rx RELEASE COMPLETE"]
+              and call["cause"] == 16, "PBX side: %s cause %s" % (messages(call), call["cause"]))
+        all_idle(gw)
     with_gateway(POTS, body)
