@@ -44,6 +44,7 @@ struct SipInput {
     std::string sdp;
     int cause = 0;            // Q.850 cause for Reason headers we send
     int farCause = 0;         // Ind: Q.850 cause of the Reason header received, 0 = none
+    std::vector<std::string> contacts;   // FailureInd of a 3xx: where to try, best first
     int retryAfter = 0;       // RejectReq: Retry-After seconds, 0 = none
     OutgoingInvite invite;    // InviteReq
 };
@@ -65,7 +66,12 @@ struct ReleaseDialog {};
 struct NotifyRinging { int status; std::string sdp; };        // 180/183 (sdp: early media)
 struct NotifyAnswered { std::string sdp; };                   // 2xx received
 struct NotifyConfirmed {};                                    // ACK received
-struct NotifyFailed { int status; std::string reason; int farCause = 0; };   // final failure received
+struct NotifyFailed {                                         // final failure received
+    int status;
+    std::string reason;
+    int farCause = 0;
+    std::vector<std::string> contacts;                        // 3xx: the redirection targets
+};
 struct NotifyHangup { int farCause = 0; };                    // BYE or CANCEL received
 struct NotifyEnded {};                                        // dialog gone: free the leg
 struct NotifyReinvite { std::string sdp; };                   // re-INVITE: offer, "" for none

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace gw::sip {
 
@@ -44,7 +45,8 @@ struct Response {
     int status = 0;
     std::string reason;
     std::string sdp;          // body when application/sdp, else ""
-    std::string contact;      // Contact URI of 3xx, else ""
+    // 3xx: the Contact URIs, highest q first (RFC 3261 §8.1.3.4), else none.
+    std::vector<std::string> contacts;
     int reasonCause = 0;      // Q.850 cause of its Reason header (RFC 3326), 0 = none
 };
 

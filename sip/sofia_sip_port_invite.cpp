@@ -28,7 +28,7 @@ SipDialogId SofiaSipPort::invite(const OutgoingInvite& inv) {
         d.id = id;
         d.terminated = true;
         d.reapTimer = loop_.startTimer(std::chrono::milliseconds(0), [this, id] {
-            if (Dialog* x = find(id); x && !x->released) listener_.onResponse(id, {500, "No SIP handle", "", ""});
+            if (Dialog* x = find(id); x && !x->released) listener_.onResponse(id, Response{500, "No SIP handle", "", {}, 0});
             if (Dialog* x = find(id); x && !x->released) listener_.onTerminated(id, 500);
         });
         return id;
@@ -99,8 +99,7 @@ void SofiaSipPort::onInviteResponse(Dialog& d, int status, const char* phrase, c
     rsp.status = status < 100 || status > 699 ? 500 : status;
     rsp.reason = phrase ? phrase : "";
     rsp.sdp = sofia::sdpBody(sip);
-    if (status >= 300 && status < 400 && sip && sip->sip_contact)
-        rsp.contact = sofia::urlString(sip->sip_contact->m_url);
+    if (status >= 300 && status < 400) rsp.contacts = sofia::contactsByQ(sip);
     rsp.reasonCause = sofia::q850Reason(sip);
     if (!rsp.sdp.empty()) d.remoteSdp = rsp.sdp;
     listener_.onResponse(d.id, rsp);

@@ -4,6 +4,7 @@
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/url.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
@@ -42,6 +43,19 @@ int q850Reason(const sip_t* sip) {
 std::string reasonValue(int cause, const std::string& text) {
     std::string v = "Q.850;cause=" + std::to_string(cause);
     return text.empty() ? v : v + ";text=" + quoted(text);
+}
+
+std::vector<std::string> contactsByQ(const sip_t* sip) {
+    std::vector<std::pair<double, std::string>> found;
+    for (const sip_contact_t* m = sip ? sip->sip_contact : nullptr; m; m = m->m_next) {
+        if (!m->m_url->url_host) continue;
+        double q = m->m_q ? std::strtod(m->m_q, nullptr) : 1.0;
+        found.emplace_back(q, urlString(m->m_url));
+    }
+    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::string> out;
+    for (auto& f : found) out.push_back(std::move(f.second));
+    return out;
 }
 
 std::string urlString(const url_t* url) {

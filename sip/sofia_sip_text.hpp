@@ -8,6 +8,7 @@
 #include <sofia-sip/sip.h>
 
 #include <string>
+#include <vector>
 
 namespace gw::sip::sofia {
 
@@ -19,6 +20,9 @@ std::string urlUser(const url_t* url);
 std::string displayName(const char* display);
 // The body when Content-Type is application/sdp (RFC 3261 §20.15), else "".
 std::string sdpBody(const sip_t* sip);
+// The Contact URIs of a 3xx, highest q first, equal q in the order received
+// (RFC 3261 §8.1.3.4; no q counts as 1.0).
+std::vector<std::string> contactsByQ(const sip_t* sip);
 // The numeric source address of a received message, "" if unknown.
 std::string sourceHost(msg_t* msg);
 // The fields of an incoming INVITE; remoteHost comes from msg.

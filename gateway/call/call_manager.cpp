@@ -208,6 +208,12 @@ void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
                                               : CallInput{CallEvent::OutAnswerRefused,
                                                           q850::Cause::IncompatibleDestination});
             } else if constexpr (std::is_same_v<T, sip::NotifyFailed>) {
+                if (v.status >= 300 && v.status < 400 && redirect(c, v.status, v.contacts)) {
+                    CallInput in{CallEvent::OutRetry, causes_.cause(v.status)};
+                    in.status = v.status;
+                    step(c, in);
+                    return;
+                }
                 // RFC 3326 §2: the far end's own Q.850 cause wins over the table.
                 CallInput in{canHunt(c, v.status, q850::Cause::None) ? CallEvent::OutRetry : CallEvent::OutFailed,
                              v.farCause ? q850::fromValueOr(v.farCause, q850::Cause::NormalUnspecified)
@@ -246,6 +252,49 @@ int retryAfterFor(q850::Cause cause) {
     if (cause == q850::Cause::NetworkOutOfOrder) return kRetryAfterTrunkDownS;
     if (cause == q850::Cause::NoCircuitAvailable) return kRetryAfterCongestionS;
     return 0;
+}
+
+namespace {
+
+// "5552999" of "sip:5552999@192.0.2.1:5060;transport=udp"; "" without a user.
+std::string uriUser(const std::string& uri) {
+    const auto colon = uri.find(':');
+    const auto at = uri.find('@');
+    if (colon == std::string::npos || at == std::string::npos || at < colon) return "";
+    const std::string user = uri.substr(colon + 1, at - colon - 1);
+    return user.substr(0, user.find(';'));
+}
+
+} // namespace
+
+// RFC 3261 §8.1.3.4: the calling UA tries the Contacts of a 3xx itself, best
+// q first. They keep the dial-peer's settings (codec, hunt) and are tried
+// before the dial-peers still left.
+bool CallManager::redirect(Call& c, int status, const std::vector<std::string>& contacts) {
+    if ((c.state != CallState::Calling && c.state != CallState::Early) || c.routeIndex == 0) return false;
+    const OutboundRoute from = c.routes[c.routeIndex - 1];
+    std::vector<OutboundRoute> targets;
+    for (const std::string& uri : contacts) {
+        const char* why = nullptr;
+        if (uri.rfind("sip:", 0) != 0 && uri.rfind("sips:", 0) != 0) why = "not a SIP URI";
+        else if (c.triedUris.count(uri)) why = "already tried (redirection loop)";
+        else if (c.redirects >= kMaxRedirects) why = "too many redirections";
+        if (why) {
+            GW_CCAPI("call=%llu %d Contact %s skipped: %s", static_cast<unsigned long long>(c.id), status, uri.c_str(), why);
+            continue;
+        }
+        ++c.redirects;
+        c.triedUris.insert(uri);
+        OutboundRoute r = from;
+        r.requestUri = uri;
+        if (std::string user = uriUser(uri); !user.empty()) r.called = user;
+        targets.push_back(std::move(r));
+    }
+    if (targets.empty()) return false;
+    GW_CCAPI("call=%llu redirected by %d from dial-peer %d: %zu Contact(s) to try, first %s",
+             static_cast<unsigned long long>(c.id), status, from.peerTag, targets.size(), targets[0].requestUri.c_str());
+    c.routes.insert(c.routes.begin() + static_cast<std::ptrdiff_t>(c.routeIndex), targets.begin(), targets.end());
+    return true;
 }
 
 bool CallManager::retryOnAnotherChannel(Call& c, q850::Cause cause) {

@@ -25,6 +25,7 @@
 #include <map>
 #include <optional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,8 @@ using Clock = std::chrono::steady_clock;
 constexpr int kDefaultT302Ms = 10000;
 constexpr int kDefaultInterdigitMs = 10000;   // IOS voice-port timeouts interdigit default
 constexpr int kDefaultNoAnswerMs = 180000;    // IOS sip-ua timers expires default
+// 3xx Contacts one call may try in all (redirection loops end here too).
+constexpr int kMaxRedirects = 5;
 
 struct SpanAttachment {
     isdn::IsdnPort* port = nullptr;
@@ -83,6 +86,8 @@ struct Call {
     std::string localSdp;              // the SDP we sent last (offer or answer), for re-INVITEs
     std::uint64_t sdpVersion = 0;      // its o= version (RFC 3264 §8: +1 per change)
     std::string reoffer;               // our offer in the 200 to an offerless re-INVITE
+    std::set<std::string> triedUris;   // Request-URIs INVITEd so far (3xx loop guard)
+    int redirects = 0;                 // 3xx Contacts taken so far
     RtpPeer remote;                    // negotiated far end
     kernel::TimerId digitTimer = 0;    // Collecting: the interdigit timer
     kernel::TimerId noAnswerTimer = 0; // Calling/Early toward SIP: sip-ua timers expires
@@ -232,6 +237,10 @@ private:
     // Glare or a channel the PBX will not give (cause 44 to our SETUP): the
     // same dial-peer is tried once more on another B-channel.
     bool retryOnAnotherChannel(Call& c, q850::Cause cause);
+    // A 3xx to our INVITE: its Contacts not tried yet (sip: and sips: only,
+    // at most kMaxRedirects per call) go in front of the dial-peers left;
+    // false when there is none to try.
+    bool redirect(Call& c, int status, const std::vector<std::string>& contacts);
     // Overlap receiving (call_manager_isdn.cpp). numberComplete: whether the
     // called number so far can be routed now (Incoming, or Refuse when no
     // dial-peer can ever match), nullopt while more digits may still match.

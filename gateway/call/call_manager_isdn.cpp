@@ -152,7 +152,8 @@ void CallManager::startSipAttempt(Call& c, std::vector<CallInput>&) {
 
     sip::OutgoingInvite inv;
     std::string hostPort = r.host.find(':') != std::string::npos ? "[" + r.host + "]" : r.host;
-    inv.requestUri = "sip:" + r.called + "@" + hostPort + ":" + std::to_string(r.port);
+    inv.requestUri = !r.requestUri.empty() ? r.requestUri : "sip:" + r.called + "@" + hostPort + ":" + std::to_string(r.port);
+    c.triedUris.insert(inv.requestUri);
     inv.fromUser = c.calling;
     inv.fromDisplay = c.callingName;
     inv.privacy = c.callingPresentation == isdn::Presentation::Restricted;

@@ -194,6 +194,7 @@ void CallManager::onResponse(sip::SipDialogId id, const sip::Response& rsp) {
     in.reason = rsp.reason;
     in.sdp = rsp.sdp;
     in.farCause = rsp.reasonCause;
+    in.contacts = rsp.contacts;
     in.cause = q850::value(c->cause != q850::Cause::None ? c->cause : q850::Cause::NormalClearing);
     feed(*c, in);
 }

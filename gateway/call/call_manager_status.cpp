@@ -15,6 +15,7 @@ std::string targetOf(const Call& c) {
     if (c.routeIndex == 0 || c.routeIndex > c.routes.size()) return "";
     const OutboundRoute& r = c.routes[c.routeIndex - 1];
     if (!r.voip) return "span " + std::to_string(r.span);
+    if (!r.requestUri.empty()) return r.requestUri;
     return (r.host.find(':') != std::string::npos ? "[" + r.host + "]" : r.host) + ":" + std::to_string(r.port);
 }
 

@@ -25,6 +25,9 @@ struct OutboundRoute {
     bool huntstop = false;
     bool variableLength = false;   // the peer's destination-pattern ends in T
     std::string callingDefault;    // the peer's calling-number default, "" = none
+    // voip, set for a redirection target (a 3xx Contact): the Request-URI
+    // as given, instead of one made of called, host and port.
+    std::string requestUri;
 };
 
 class Router {

@@ -358,3 +358,34 @@ def hold_and_resume_in_every_form_keep_the_isdn_call_up():
               and call["cause"] == 16, "PBX side: %s cause %s" % (messages(call), call["cause"]))
         all_idle(gw)
     with_gateway(POTS, body)
+
+
+@test
+def redirect_302_is_followed_by_the_gateway():
+    """Yealink's 302 flow with the gateway as the calling UA: the phone's 302
+    is ACKed, its Contacts are tried in q order (q=1.0 first), each attempt
+    on the gateway's own record (`debug voip ccapi`), and the PBX caller is
+    connected to the phone the call was redirected to."""
+    def body(gw, procs):
+        contacts = "<sip:5552777@127.0.0.1:%d>;q=0.5, <sip:5552999@127.0.0.1:%d>;q=1.0" % (port_c, port_b)
+        mover = Sipp(gw, "uas_redirect.xml", port_a, {"status": 302, "contact": contacts,
+                                                       "diversion": "<sip:5552000@127.0.0.1>;reason=unconditional"},
+                     trace=True)
+        target = Sipp(gw, "uas_answer.xml", port_b, {"codec": 8, "ring_ms": 0}, trace=True)
+        procs += [mover, target]
+        pbx = Pbx(gw, ["call", "--to", "5552000", "--talk", "0.5"])
+        procs.append(pbx)
+        check(pbx.wait() == 0, "pbxsim:\n" + pbx.err())
+        check(mover.wait() == 0 and target.wait() == 0, "SIPp:\n" + mover.errors() + target.errors())
+        check(ladder(mover.messages()) == ["rx INVITE", "tx 302", "rx ACK"], "redirector: %s" % ladder(mover.messages()))
+        check(ladder(target.messages())[:1] == ["rx INVITE"], "target: %s" % ladder(target.messages()))
+        invite = [m for m in target.messages().split("\n") if m.startswith("INVITE ")][0]
+        check(invite.startswith("INVITE sip:5552999@127.0.0.1:%d " % port_b), "new Request-URI: " + invite)
+        call = pbx.calls()[0]
+        check(call["result"] == "answer" and call["cause"] == 16, "PBX side: %s" % call)
+        log = gw.text()
+        check("redirected by 302 from dial-peer 100: 2 Contact(s) to try, first sip:5552999" in log,
+              "no ccapi line for the redirection")
+        all_idle(gw)
+    port_a, port_b, port_c = free_port(), free_port(), free_port()
+    with_gateway(PBX_CALLS_PHONE % port_a, body, extra_cfg="")

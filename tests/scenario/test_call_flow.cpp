@@ -229,6 +229,42 @@ BOOST_AUTO_TEST_CASE(set_sip_status_and_set_pstn_cause_override_the_tables) {
     BOOST_TEST(h.sipPort.lastReason == 17);
 }
 
+BOOST_AUTO_TEST_CASE(a_302_is_followed_by_the_gateway_in_contact_order_without_loops) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.addVoip(101, "127.0.0.1", 5072);
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    sip::Response moved = rsp(302);
+    moved.contacts = {"sip:5552999@127.0.0.1:6000", "sip:5552888@127.0.0.1:6002"};   // best first
+    h.calls.onResponse(500, moved);
+    h.calls.onTerminated(500, 302);
+    BOOST_TEST(h.sipPort.sent.back() == "INVITE sip:5552999@127.0.0.1:6000");
+    BOOST_TEST(h.sipPort.invites.back().toUser == "5552999");
+    // The first target redirects back to the dial-peer's own URI and to the
+    // second Contact: neither is tried twice.
+    sip::Response loop = rsp(302);
+    loop.contacts = {"sip:5552000@127.0.0.1:5070", "sip:5552888@127.0.0.1:6002", "tel:+15552000"};
+    h.calls.onResponse(501, loop);
+    h.calls.onTerminated(501, 302);
+    BOOST_TEST(h.sipPort.sent.back() == "INVITE sip:5552888@127.0.0.1:6002");
+    h.calls.onResponse(502, rsp(200, sdpFor(7078, 8)));
+    BOOST_TEST(h.isdnPort.sent.back() == "CONNECT");
+    BOOST_TEST(h.sipPort.invites.size() == 3u);   // dial-peer 101 was not needed
+    BOOST_TEST(h.calls.activeCalls()[0].target == "sip:5552888@127.0.0.1:6002");
+}
+
+BOOST_AUTO_TEST_CASE(a_3xx_without_usable_contacts_hunts_on) {
+    Harness h;
+    h.addVoip(100, "127.0.0.1", 5070);
+    h.addVoip(101, "127.0.0.1", 5072);
+    h.calls.onSetup(0, 1, setupFor("5552000", 4));
+    sip::Response moved = rsp(301);
+    moved.contacts = {"tel:+15552000"};
+    h.calls.onResponse(500, moved);
+    h.calls.onTerminated(500, 301);
+    BOOST_TEST(h.sipPort.sent.back() == "INVITE sip:5552000@127.0.0.1:5072");
+}
+
 BOOST_AUTO_TEST_CASE(options_availability_follows_the_dchannel_and_busyout) {
     Harness h;
     BOOST_TEST(h.sipPort.available);
