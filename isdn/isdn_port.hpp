@@ -35,6 +35,12 @@ struct SetupInfo {
     int callingPlan = 1;                      // numbering plan (1 ISDN/E.164, 9 private, 0 unknown)
     Presentation callingPresentation = Presentation::Allowed;
     int callingScreening = 0;                 // 0 user-provided not screened, 1 passed, 2 failed, 3 network
+    // Redirecting Number IE (Q.931 §4.5.21 / Q.952): the party that
+    // diverted the call, and why (Q.952 reason code: 0 unknown, 1 busy,
+    // 2 no reply, 3 deflection, 9 DTE out of order, 10 forwarded by the
+    // called DTE, 15 unconditional). "" = none.
+    std::string redirecting;
+    int redirectingReason = 0;
     int calledTon = 0;
     int calledPlan = 1;
     int channel = 0;          // B-channel number, 0 = any

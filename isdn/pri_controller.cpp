@@ -127,6 +127,8 @@ PriEvent translate(const pri_event& e) {
         info.callingPlan = numberingPlanOf(e.ring.callingplan);
         info.callingPresentation = presentationOf(e.ring.callingpres);
         info.callingScreening = e.ring.callingpres & 0x03;
+        info.redirecting = e.ring.redirectingnum;
+        info.redirectingReason = e.ring.redirectingreason > 0 ? e.ring.redirectingreason & 0x0F : 0;
         info.calledTon = typeOfNumberOf(e.ring.calledplan);
         info.calledPlan = numberingPlanOf(e.ring.calledplan);
         info.channel = out.channel;
@@ -415,6 +417,7 @@ std::optional<int> PriController::setup(PriCall call, const SetupInfo& s, kernel
     std::unique_ptr<pri_sr, decltype(&pri_sr_free)> sr(pri_sr_new(), &pri_sr_free);
     if (!sr) return std::nullopt;
     std::string called = s.called, calling = s.calling, name = s.callingName;   // libpri takes char*
+    std::string redirecting = s.redirecting;
     pri_sr_set_channel(sr.get(), s.channel, s.channel > 0 && s.exclusive ? 1 : 0, 0);
     pri_sr_set_bearer(sr.get(), PRI_TRANS_CAP_SPEECH, law == kernel::Law::Alaw ? PRI_LAYER_1_ALAW : PRI_LAYER_1_ULAW);
     pri_sr_set_called(sr.get(), called.data(), (s.calledTon & 0x07) << 4 | (s.calledPlan & 0x0F), s.complete ? 1 : 0);
@@ -423,6 +426,9 @@ std::optional<int> PriController::setup(PriCall call, const SetupInfo& s, kernel
                                      : static_cast<int>(s.callingPresentation) << 5 | (s.callingScreening & 0x03);
     pri_sr_set_caller(sr.get(), calling.empty() ? nullptr : calling.data(), name.empty() ? nullptr : name.data(),
                       (s.callingTon & 0x07) << 4 | (s.callingPlan & 0x0F), pres);
+    if (!redirecting.empty())   // unknown type of number, ISDN/E.164 plan
+        pri_sr_set_redirecting(sr.get(), redirecting.data(), 0x01, PRES_ALLOWED_USER_NUMBER_NOT_SCREENED,
+                               s.redirectingReason & 0x0F);
     watchTx_ = true;
     txSetupRef_ = 0;
     const int res = pri_setup(ctrl_, call, sr.get());

@@ -182,7 +182,7 @@ void SipLeg::aSuccessAfterCancel(const SipInput& in, std::vector<SipCommand>& ou
 
 void SipLeg::aFailure(const SipInput& in, std::vector<SipCommand>& out) {
     finalStatus_ = in.status;
-    out.push_back(NotifyFailed{in.status, in.reason, in.farCause, in.contacts});
+    out.push_back(NotifyFailed{in.status, in.reason, in.farCause, in.contacts, in.diversionReason});
     aEnded(in, out);
 }
 

@@ -45,6 +45,7 @@ struct SipInput {
     int cause = 0;            // Q.850 cause for Reason headers we send
     int farCause = 0;         // Ind: Q.850 cause of the Reason header received, 0 = none
     std::vector<std::string> contacts;   // FailureInd of a 3xx: where to try, best first
+    std::string diversionReason;         // ...and its Diversion reason, "" = none
     int retryAfter = 0;       // RejectReq: Retry-After seconds, 0 = none
     OutgoingInvite invite;    // InviteReq
 };
@@ -71,6 +72,7 @@ struct NotifyFailed {                                         // final failure r
     std::string reason;
     int farCause = 0;
     std::vector<std::string> contacts;                        // 3xx: the redirection targets
+    std::string diversionReason;                              // 3xx: its Diversion reason
 };
 struct NotifyHangup { int farCause = 0; };                    // BYE or CANCEL received
 struct NotifyEnded {};                                        // dialog gone: free the leg

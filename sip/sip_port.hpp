@@ -11,6 +11,14 @@ namespace gw::sip {
 
 using SipDialogId = std::uint64_t;
 
+// A diversion: who diverted the call, and why. Received in a Diversion
+// header (RFC 5806, the first, most recent one); sent as Diversion and as
+// History-Info (RFC 7044).
+struct Diversion {
+    std::string user;     // the diverting party's number, "" = none
+    std::string reason;   // RFC 5806 §4 token: "user-busy", "no-answer", "unconditional", ...
+};
+
 // An INVITE the gateway sends.
 struct OutgoingInvite {
     std::string requestUri;   // "sip:5552000@127.0.0.1:5070"
@@ -26,6 +34,7 @@ struct OutgoingInvite {
     // Expires (RFC 3261 §13.2.1): seconds the INVITE may go unanswered; the
     // gateway cancels it then (sip-ua timers expires). 0 sends none.
     int expiresS = 0;
+    Diversion diversion;      // user "" = not diverted
 };
 
 // An INVITE the gateway received.
@@ -39,6 +48,7 @@ struct IncomingInvite {
     std::string remoteHost;   // source address of the request
     std::string contentType;  // of the body, "" if none
     std::string sdp;          // body when application/sdp, else ""
+    Diversion diversion;      // user "" = none
 };
 
 struct Response {
@@ -48,6 +58,7 @@ struct Response {
     // 3xx: the Contact URIs, highest q first (RFC 3261 §8.1.3.4), else none.
     std::vector<std::string> contacts;
     int reasonCause = 0;      // Q.850 cause of its Reason header (RFC 3326), 0 = none
+    Diversion diversion;      // 3xx: the redirecting server's Diversion, user "" = none
 };
 
 class SipPort {

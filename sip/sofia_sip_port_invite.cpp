@@ -28,7 +28,7 @@ SipDialogId SofiaSipPort::invite(const OutgoingInvite& inv) {
         d.id = id;
         d.terminated = true;
         d.reapTimer = loop_.startTimer(std::chrono::milliseconds(0), [this, id] {
-            if (Dialog* x = find(id); x && !x->released) listener_.onResponse(id, Response{500, "No SIP handle", "", {}, 0});
+            if (Dialog* x = find(id); x && !x->released) listener_.onResponse(id, Response{500, "No SIP handle", "", {}, 0, {}});
             if (Dialog* x = find(id); x && !x->released) listener_.onTerminated(id, 500);
         });
         return id;
@@ -37,8 +37,13 @@ SipDialogId SofiaSipPort::invite(const OutgoingInvite& inv) {
     d.localSdp = inv.sdp;
     bool body = !inv.sdp.empty();
     std::string expires = std::to_string(inv.expiresS);
+    const bool diverted = !inv.diversion.user.empty();
+    std::string diversion = diverted ? "Diversion: " + sofia::diversionHeader(inv.diversion, host) : "";
+    std::string history = diverted ? "History-Info: " + sofia::historyInfoHeader(inv.diversion, host, inv.requestUri) : "";
     nua_invite(nh, NUTAG_URL(inv.requestUri.c_str()),
                TAG_IF(inv.expiresS > 0, SIPTAG_EXPIRES_STR(expires.c_str())),
+               TAG_IF(diverted, SIPTAG_HEADER_STR(diversion.c_str())),
+               TAG_IF(diverted, SIPTAG_HEADER_STR(history.c_str())),
                TAG_IF(inv.privacy, SIPTAG_PRIVACY_STR("id")),
                TAG_IF(!asserted.empty(), SIPTAG_HEADER_STR(("P-Asserted-Identity: " + asserted).c_str())),
                TAG_IF(body, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
@@ -101,6 +106,7 @@ void SofiaSipPort::onInviteResponse(Dialog& d, int status, const char* phrase, c
     rsp.sdp = sofia::sdpBody(sip);
     if (status >= 300 && status < 400) rsp.contacts = sofia::contactsByQ(sip);
     rsp.reasonCause = sofia::q850Reason(sip);
+    if (status >= 300 && status < 400) rsp.diversion = sofia::diversionOf(sip);
     if (!rsp.sdp.empty()) d.remoteSdp = rsp.sdp;
     listener_.onResponse(d.id, rsp);
 }

@@ -104,6 +104,62 @@ std::string sourceHost(msg_t* msg) {
     return host;
 }
 
+Diversion diversionOf(const sip_t* sip) {
+    Diversion d;
+    for (const sip_unknown_t* u = sip ? sip->sip_unknown : nullptr; u; u = u->un_next) {
+        if (!u->un_name || !u->un_value || strcasecmp(u->un_name, "Diversion") != 0) continue;
+        const std::string v = u->un_value;
+        const auto open = v.find('<'), close = v.find('>');
+        if (open == std::string::npos || close == std::string::npos || close < open) break;
+        url_t url[1];
+        std::string uri = v.substr(open + 1, close - open - 1);
+        if (url_d(url, uri.data()) < 0) break;
+        d.user = urlUser(url);
+        // The first entry's parameters only (a comma ends it; RFC 5806 §4).
+        std::string params = v.substr(close + 1, v.find(',', close) - close - 1);
+        for (std::size_t at = 0; (at = params.find(';', at)) != std::string::npos;) {
+            const auto next = params.find(';', at + 1);
+            std::string p = params.substr(at + 1, next - at - 1);
+            p.erase(0, p.find_first_not_of(" \t"));
+            if (iequalsPrefix(p.c_str(), "reason=")) {
+                d.reason = p.substr(7);
+                d.reason.erase(std::remove(d.reason.begin(), d.reason.end(), '"'), d.reason.end());
+                d.reason.erase(d.reason.find_last_not_of(" \t") + 1);
+            }
+            at = next;
+        }
+        break;
+    }
+    return d;
+}
+
+namespace {
+
+// RFC 4458 §3.2: the cause URI parameter of a retargeted History-Info entry.
+const char* historyCause(const std::string& reason) {
+    if (reason == "user-busy") return "486";
+    if (reason == "no-answer") return "408";
+    if (reason == "unconditional") return "302";
+    if (reason == "deflection") return "480";
+    if (reason == "unavailable" || reason == "out-of-service") return "503";
+    return "404";
+}
+
+} // namespace
+
+std::string diversionHeader(const Diversion& d, const std::string& host) {
+    return "<sip:" + escapeUser(d.user) + "@" + host + ">;reason=" + (d.reason.empty() ? "unknown" : d.reason) +
+           ";counter=1";
+}
+
+std::string historyInfoHeader(const Diversion& d, const std::string& host, const std::string& requestUri) {
+    std::string target = requestUri;
+    const auto headers = target.find('?');
+    if (headers != std::string::npos) target.erase(headers);
+    return "<sip:" + escapeUser(d.user) + "@" + host + ">;index=1,<" + target + ";cause=" + historyCause(d.reason) +
+           ">;index=1.1";
+}
+
 IncomingInvite incomingInvite(const sip_t* sip, msg_t* msg) {
     IncomingInvite in;
     if (sip->sip_request) {
@@ -120,6 +176,7 @@ IncomingInvite incomingInvite(const sip_t* sip, msg_t* msg) {
     if (sip->sip_content_type && sip->sip_content_type->c_type)
         in.contentType = sip->sip_content_type->c_type;
     in.sdp = sdpBody(sip);
+    in.diversion = diversionOf(sip);
     return in;
 }
 

@@ -23,6 +23,12 @@ std::string sdpBody(const sip_t* sip);
 // The Contact URIs of a 3xx, highest q first, equal q in the order received
 // (RFC 3261 §8.1.3.4; no q counts as 1.0).
 std::vector<std::string> contactsByQ(const sip_t* sip);
+// The first Diversion header (RFC 5806): its URI's user part and reason.
+Diversion diversionOf(const sip_t* sip);
+// Diversion and History-Info header values (RFC 5806 §4, RFC 7044 §10.1
+// with RFC 4458's cause) for a call to `requestUri` diverted by `d` at `host`.
+std::string diversionHeader(const Diversion& d, const std::string& host);
+std::string historyInfoHeader(const Diversion& d, const std::string& host, const std::string& requestUri);
 // The numeric source address of a received message, "" if unknown.
 std::string sourceHost(msg_t* msg);
 // The fields of an incoming INVITE; remoteHost comes from msg.

@@ -208,7 +208,7 @@ void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
                                               : CallInput{CallEvent::OutAnswerRefused,
                                                           q850::Cause::IncompatibleDestination});
             } else if constexpr (std::is_same_v<T, sip::NotifyFailed>) {
-                if (v.status >= 300 && v.status < 400 && redirect(c, v.status, v.contacts)) {
+                if (v.status >= 300 && v.status < 400 && redirect(c, v.status, v.contacts, v.diversionReason)) {
                     CallInput in{CallEvent::OutRetry, causes_.cause(v.status)};
                     in.status = v.status;
                     step(c, in);
@@ -270,7 +270,8 @@ std::string uriUser(const std::string& uri) {
 // RFC 3261 §8.1.3.4: the calling UA tries the Contacts of a 3xx itself, best
 // q first. They keep the dial-peer's settings (codec, hunt) and are tried
 // before the dial-peers still left.
-bool CallManager::redirect(Call& c, int status, const std::vector<std::string>& contacts) {
+bool CallManager::redirect(Call& c, int status, const std::vector<std::string>& contacts,
+                           const std::string& diversionReason) {
     if ((c.state != CallState::Calling && c.state != CallState::Early) || c.routeIndex == 0) return false;
     const OutboundRoute from = c.routes[c.routeIndex - 1];
     std::vector<OutboundRoute> targets;
@@ -287,6 +288,8 @@ bool CallManager::redirect(Call& c, int status, const std::vector<std::string>& 
         c.triedUris.insert(uri);
         OutboundRoute r = from;
         r.requestUri = uri;
+        r.divertedFrom = from.called;
+        r.diversionReason = diversionReason.empty() ? "unconditional" : diversionReason;
         if (std::string user = uriUser(uri); !user.empty()) r.called = user;
         targets.push_back(std::move(r));
     }

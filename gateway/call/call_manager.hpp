@@ -77,6 +77,8 @@ struct Call {
     CallState state = CallState::Idle;
     std::string called, calling, callingName;
     int callingTon = 0;                // Q.931 §4.5.10 type of number, as coded
+    std::string redirecting;           // the party that diverted the call, "" = none
+    int redirectingReason = 0;         // Q.952 reason code
     isdn::Presentation callingPresentation = isdn::Presentation::Allowed;
     std::vector<OutboundRoute> routes;
     std::size_t routeIndex = 0;        // routes[routeIndex - 1] is the one being tried
@@ -240,7 +242,7 @@ private:
     // A 3xx to our INVITE: its Contacts not tried yet (sip: and sips: only,
     // at most kMaxRedirects per call) go in front of the dial-peers left;
     // false when there is none to try.
-    bool redirect(Call& c, int status, const std::vector<std::string>& contacts);
+    bool redirect(Call& c, int status, const std::vector<std::string>& contacts, const std::string& diversionReason);
     // Overlap receiving (call_manager_isdn.cpp). numberComplete: whether the
     // called number so far can be routed now (Incoming, or Refuse when no
     // dial-peer can ever match), nullopt while more digits may still match.

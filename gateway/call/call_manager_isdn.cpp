@@ -19,6 +19,8 @@ void CallManager::onSetup(int spanNo, isdn::IsdnCallId id, const isdn::SetupInfo
     c.callingName = setup.callingName;
     c.callingTon = setup.callingTon;
     c.callingPresentation = setup.callingPresentation;
+    c.redirecting = setup.redirecting;
+    c.redirectingReason = setup.redirectingReason;
     c.isdn = std::make_unique<isdn::IsdnLeg>(c.id, spanNo);
     isdnIndex_[id] = c.id;
     SpanAttachment& span = spans_[spanNo];
@@ -160,6 +162,10 @@ void CallManager::startSipAttempt(Call& c, std::vector<CallInput>&) {
     inv.toUser = r.called;
     inv.sdp = c.offerSdp;
     inv.expiresS = static_cast<int>((noAnswer_.count() + 999) / 1000);
+    // RFC 5806 / RFC 7044: the diversion this attempt follows (a 3xx) or,
+    // failing that, the one the PBX's Redirecting Number IE tells of.
+    if (!r.divertedFrom.empty()) inv.diversion = {r.divertedFrom, r.diversionReason};
+    else if (!c.redirecting.empty()) inv.diversion = {c.redirecting, diversionReasonFor(c.redirectingReason)};
     c.sip = std::make_unique<sip::SipLeg>(c.id);
     startNoAnswerTimer(c);
     sip::SipInput in{sip::SipEvent::InviteReq};

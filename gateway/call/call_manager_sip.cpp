@@ -11,6 +11,19 @@
 
 namespace gw {
 
+namespace {
+
+// A number the Calling Party Number IE can carry (Q.931 §4.5.10, IA5
+// digits): a dial string of at most 15 digits after a '+' (E.164 §6.1) and
+// 20 otherwise.
+bool isCallingNumber(const std::string& s) {
+    const bool plus = !s.empty() && s[0] == '+';
+    const std::size_t digits = s.size() - (plus ? 1 : 0);
+    return conf::isDialString(s) && digits > 0 && digits <= (plus ? 15u : 20u);
+}
+
+} // namespace
+
 void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) {
     // Admission comes first: a refused source costs no call, and nothing of
     // the dial plan is looked at for it.
@@ -24,6 +37,10 @@ void CallManager::onInvite(sip::SipDialogId id, const sip::IncomingInvite& inv) 
     c.called = inv.requestUser;
     c.calling = inv.fromUser;
     c.callingName = inv.fromDisplay;
+    if (isCallingNumber(inv.diversion.user)) {   // a user name cannot go in the IE
+        c.redirecting = inv.diversion.user;
+        c.redirectingReason = q952ReasonFor(inv.diversion.reason);
+    }
     c.sip = std::make_unique<sip::SipLeg>(c.id);
     c.sip->setDialogId(id);
     sipIndex_[id] = c.id;
@@ -84,19 +101,6 @@ void CallManager::refuseSip(Call& c, int status, q850::Cause cause) {
     feed(c, in);
 }
 
-namespace {
-
-// A number the Calling Party Number IE can carry (Q.931 §4.5.10, IA5
-// digits): a dial string of at most 15 digits after a '+' (E.164 §6.1) and
-// 20 otherwise.
-bool isCallingNumber(const std::string& s) {
-    const bool plus = !s.empty() && s[0] == '+';
-    const std::size_t digits = s.size() - (plus ? 1 : 0);
-    return conf::isDialString(s) && digits > 0 && digits <= (plus ? 15u : 20u);
-}
-
-} // namespace
-
 // A SIP caller's identity that is not a number never reaches the IE: the
 // dial-peer's calling-number default, else the global one, else none.
 std::string CallManager::callingNumberFor(const Call& c, const OutboundRoute& r) const {
@@ -140,6 +144,8 @@ void CallManager::startIsdnAttempt(Call& c, std::vector<CallInput>& out) {
         in.setup.called = r.called;
         in.setup.calling = callingNumberFor(c, r);
         in.setup.callingName = c.callingName;
+        in.setup.redirecting = c.redirecting;
+        in.setup.redirectingReason = c.redirectingReason;
         in.setup.channel = *channel;
         in.setup.exclusive = span.network;   // Q.931 §5.1.2: the user side prefers
         in.setup.complete = !(span.overlapSending && r.variableLength);
@@ -195,6 +201,7 @@ void CallManager::onResponse(sip::SipDialogId id, const sip::Response& rsp) {
     in.sdp = rsp.sdp;
     in.farCause = rsp.reasonCause;
     in.contacts = rsp.contacts;
+    in.diversionReason = rsp.diversion.reason;
     in.cause = q850::value(c->cause != q850::Cause::None ? c->cause : q850::Cause::NormalClearing);
     feed(*c, in);
 }

@@ -103,7 +103,35 @@ constexpr StatusRow kSipToCause[] = {
     {606, Cause::BearerCapabilityNotAvailable},  // Not acceptable (see 488 above)
 };
 
+// Redirecting Number IE reason (Q.952 Table 3 / Q.931 §4.5.21 octet 3b) and
+// the Diversion reason (RFC 5806 §4) that says the same.
+struct RedirectRow {
+    int q952;
+    const char* diversion;
+};
+constexpr RedirectRow kRedirectReasons[] = {
+    {0, "unknown"},          // unknown
+    {1, "user-busy"},        // call forwarding busy
+    {2, "no-answer"},        // call forwarding no reply
+    {3, "deflection"},       // call deflection
+    {9, "out-of-service"},   // called DTE out of order
+    {10, "follow-me"},       // call forwarding by the called DTE
+    {15, "unconditional"},   // call forwarding unconditional
+};
+
 } // namespace
+
+std::string diversionReasonFor(int q952Reason) {
+    for (const RedirectRow& r : kRedirectReasons)
+        if (r.q952 == q952Reason) return r.diversion;
+    return "unknown";
+}
+
+int q952ReasonFor(const std::string& diversionReason) {
+    for (const RedirectRow& r : kRedirectReasons)
+        if (diversionReason == r.diversion) return r.q952;
+    return 0;   // "time-of-day", "do-not-disturb", "away", ...: no Q.952 code
+}
 
 int sipStatusForCause(Cause cause) {
     for (const CauseRow& r : kCauseToSip)

@@ -5,6 +5,7 @@
 #include "isdn/q850.hpp"
 
 #include <map>
+#include <string>
 #include <utility>
 
 namespace gw {
@@ -14,6 +15,11 @@ namespace gw {
 int sipStatusForCause(q850::Cause cause);
 // RFC 3398 §8.2.6.1: SIP final response received -> Q.850 cause to send.
 q850::Cause causeForSipStatus(int sipStatus);
+
+// Redirecting reasons: Q.952 §7.x codes of the Redirecting Number IE <->
+// RFC 5806 §4 Diversion reason tokens. Unknown values map to "unknown"/0.
+std::string diversionReasonFor(int q952Reason);
+int q952ReasonFor(const std::string& diversionReason);
 
 // The two tables with the administrator's exceptions on top: `sip-ua` ->
 // `set pstn-cause N sip-status M` and `set sip-status M pstn-cause N` (IOS).

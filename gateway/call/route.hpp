@@ -28,6 +28,9 @@ struct OutboundRoute {
     // voip, set for a redirection target (a 3xx Contact): the Request-URI
     // as given, instead of one made of called, host and port.
     std::string requestUri;
+    // ...and the diversion it stands for: the dial-peer's number, diverted
+    // with the 3xx's Diversion reason ("unconditional" when it gave none).
+    std::string divertedFrom, diversionReason;
 };
 
 class Router {

@@ -136,6 +136,8 @@ void Pbxsim::placeCall(Clock::time_point now) {
     setup.calling = options_.from;
     setup.callingName = options_.fromName;
     setup.callingTon = options_.fromTon;
+    setup.redirecting = options_.redirecting;
+    setup.redirectingReason = options_.redirectingReason;
     setup.callingPresentation = options_.restricted ? Presentation::Restricted : Presentation::Allowed;
     setup.channel = channel;
     setup.exclusive = options_.side == conf::IsdnSide::Network;   // the user side only prefers
@@ -162,6 +164,8 @@ void Pbxsim::onRing(const PriEvent& e) {
     call.report.callingName = e.setup.callingName;
     call.report.callingType = typeOfNumberName(e.setup.callingTon);
     call.report.callingPresentation = toString(e.setup.callingPresentation);
+    call.report.redirecting = e.setup.redirecting;
+    call.report.redirectingReason = e.setup.redirectingReason;
     call.start = now;
     if (pendingSetup_) {
         call.key = pendingSetup_->key;

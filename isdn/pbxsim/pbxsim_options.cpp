@@ -29,7 +29,7 @@ const std::map<std::string, OptionSpec>& optionTable() {
         {"--tone", {Scope::Both, true}},       {"--level", {Scope::Both, true}},
         {"--to", {Scope::Call, true}},         {"--from", {Scope::Call, true}},
         {"--expect", {Scope::Call, true}},     {"--hangup-after-answer", {Scope::Call, true}},
-        {"--from-name", {Scope::Call, true}},  {"--from-type", {Scope::Call, true}},
+        {"--from-name", {Scope::Call, true}},  {"--redirecting", {Scope::Call, true}},  {"--from-type", {Scope::Call, true}},
         {"--restricted", {Scope::Call, false}},
         {"--overlap", {Scope::Call, true}},    {"--hangup-while-ringing", {Scope::Call, true}},
         {"--channel", {Scope::Answer, true}},
@@ -162,6 +162,26 @@ bool applyVerbOption(const std::string& name, const std::string& value, PbxsimOp
             return false;
         }
         o.fromName = value;
+        return true;
+    }
+    if (name == "--redirecting") {
+        // NUMBER or NUMBER:REASON (the Q.952 code, 0..15)
+        const auto colon = value.find(':');
+        o.redirecting = value.substr(0, colon);
+        int reason = 0;
+        if (colon != std::string::npos) {
+            try {
+                reason = std::stoi(value.substr(colon + 1));
+            } catch (const std::exception&) {
+                reason = -1;
+            }
+        }
+        if (o.redirecting.empty() || o.redirecting.find_first_not_of("0123456789*#+") != std::string::npos ||
+            reason < 0 || reason > 15) {
+            error = "--redirecting takes NUMBER[:REASON], REASON a Q.952 code 0..15, not '" + value + "'";
+            return false;
+        }
+        o.redirectingReason = reason;
         return true;
     }
     if (name == "--from-type") {
@@ -308,7 +328,7 @@ const char* pbxsimUsage() {
            "  pbxsim --span PATH [--side net|cpe] [--switchtype TYPE] [--type e1|t1] [--listen]\n"
            "         [--reattach] [--timeout SECONDS] [-v] call --to NUMBER [--from NUMBER] [--count N]\n"
            "         [--talk SECONDS] [--tone HZ] [--level DBM0] [--expect answer|busy|cause=N]\n"
-           "         [--hangup-after-answer SECONDS] [--from-name NAME]\n"
+           "         [--hangup-after-answer SECONDS] [--from-name NAME] [--redirecting NUMBER[:REASON]]\n"
            "         [--from-type unknown|international|national|subscriber] [--restricted]\n"
            "         [--overlap SECONDS] [--hangup-while-ringing SECONDS]\n"
            "  pbxsim --span PATH [global options] answer [--count N] [--ring SECONDS]\n"
@@ -330,7 +350,8 @@ const char* pbxsimUsage() {
            "                    for --talk S (default 2), then clears with cause 16\n"
            "                    (--hangup-after-answer S clears after S instead); --from-name,\n"
            "                    --from-type and --restricted set the calling party's name,\n"
-           "                    type of number and presentation\n"
+           "                    type of number and presentation; --redirecting sends a\n"
+           "                    Redirecting Number IE (REASON: Q.952 code, 15 unconditional)\n"
            "  --overlap S       overlap sending (Q.931 5.1.3): the SETUP carries the first\n"
            "                    digit and no Sending Complete, then one INFORMATION per digit\n"
            "                    S seconds apart once SETUP ACKNOWLEDGE has come\n"

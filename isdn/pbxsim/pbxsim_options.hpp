@@ -43,6 +43,8 @@ struct PbxsimOptions {
     std::string to;
     std::string from = "1000";
     std::string fromName;                  // calling party name (Display IE / facility)
+    std::string redirecting;               // Redirecting Number IE in the SETUP, "" = none
+    int redirectingReason = 0;             // its Q.952 reason code
     int fromTon = 0;                       // Q.931 §4.5.10 type of number
     bool restricted = false;               // presentation restricted
     PbxsimExpect expect;

@@ -70,6 +70,8 @@ std::string toJson(const CallReport& r) {
         out += ",\"calling_name\":" + quoted(r.callingName);
         out += ",\"calling_type\":" + quoted(r.callingType);
         out += ",\"calling_presentation\":" + quoted(r.callingPresentation);
+        out += ",\"redirecting\":" + (r.redirecting.empty() ? std::string("null") : quoted(r.redirecting));
+        out += ",\"redirecting_reason\":" + std::to_string(r.redirectingReason);
     }
     out += ",\"channel\":" + (r.channel > 0 ? std::to_string(r.channel) : "null");
     out += ",\"result\":" + quoted(r.result);

@@ -33,6 +33,8 @@ struct CallReport {
     std::string callingName;            // incoming: as received
     std::string callingType;            // incoming: type of number ("national")
     std::string callingPresentation;    // incoming: "allowed" | "restricted" | "not available"
+    std::string redirecting;            // incoming: Redirecting Number IE, "" = none
+    int redirectingReason = 0;          // incoming: its Q.952 reason code
     int channel = -1;                   // -1: none
     std::string result;                 // answer|busy|rejected|noanswer|failed
     std::optional<int> cause;           // Q.850 cause that ended the call

@@ -84,8 +84,12 @@ public:
             return;
         }
         ended_ = 0;
-        OutgoingInvite inv{"sip:5551000@127.0.0.1:" + std::to_string(uasPort_), "2000", "Bench",
-                           "5551000", kOffer};
+        OutgoingInvite inv;
+        inv.requestUri = "sip:5551000@127.0.0.1:" + std::to_string(uasPort_);
+        inv.fromUser = "2000";
+        inv.fromDisplay = "Bench";
+        inv.toUser = "5551000";
+        inv.sdp = kOffer;
         uacSide.port->invite(inv);
     }
     void ended() {

@@ -389,3 +389,26 @@ def redirect_302_is_followed_by_the_gateway():
         all_idle(gw)
     port_a, port_b, port_c = free_port(), free_port(), free_port()
     with_gateway(PBX_CALLS_PHONE % port_a, body, extra_cfg="")
+
+
+@test
+def redirecting_number_from_the_pbx_becomes_diversion_and_history_info():
+    """A SETUP with a Redirecting Number IE (5551777, reason 1: call
+    forwarding busy) reaches the phone with Diversion (RFC 5806) and
+    History-Info (RFC 7044, RFC 4458 cause 486)."""
+    def body(gw, procs):
+        phone = Sipp(gw, "uas_answer.xml", port, {"codec": 8, "ring_ms": 0}, trace=True)
+        procs.append(phone)
+        pbx = Pbx(gw, ["call", "--to", "5552000", "--talk", "0.3", "--redirecting", "5551777:1"])
+        procs.append(pbx)
+        check(pbx.wait() == 0, "pbxsim:\n" + pbx.err())
+        check(phone.wait() == 0, "SIPp:\n" + phone.errors())
+        invite = first(phone.messages(), "INVITE", "rx")
+        check(invite.get("diversion") == "<sip:5551777@127.0.0.1>;reason=user-busy;counter=1",
+              "Diversion: %r" % invite.get("diversion"))
+        history = invite.get("history-info", "")
+        check(history.startswith("<sip:5551777@127.0.0.1>;index=1,<sip:5552000@") and "cause=486>;index=1.1" in history,
+              "History-Info: %r" % history)
+        all_idle(gw)
+    port = free_port()
+    with_gateway(PBX_CALLS_PHONE % port, body)
