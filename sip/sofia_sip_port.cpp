@@ -94,10 +94,10 @@ std::unique_ptr<SofiaSipPort> SofiaSipPort::create(SofiaLoop& loop, SipPortListe
         loop.root(), onNuaEventC, port->context_.get(), NUTAG_URL(url.c_str()),
         NUTAG_MEDIA_ENABLE(0),         // offer/answer is ours (sip/sdp)
         NUTAG_AUTOACK(1), NUTAG_AUTOALERT(0), NUTAG_AUTOANSWER(0), NUTAG_ENABLEINVITE(1),
-        NUTAG_APPL_METHOD("OPTIONS"),
+        NUTAG_APPL_METHOD("OPTIONS"),  // answered by onOptions: 503 while no span can take a call
         // 3xx goes to the core, which tries the Contacts through its own
         // records (nua would follow a 302 silently).
-        NUTAG_AUTO302(0), NUTAG_AUTO305(0),  // answered by onOptions: 503 while no span can take a call
+        NUTAG_AUTO302(0), NUTAG_AUTO305(0),
         SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS"),
         // RFC 4028: accept the peer's session timer, never run one ourselves
         // (nua would refresh with an SDP-less re-INVITE).

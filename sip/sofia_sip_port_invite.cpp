@@ -28,7 +28,10 @@ SipDialogId SofiaSipPort::invite(const OutgoingInvite& inv) {
         d.id = id;
         d.terminated = true;
         d.reapTimer = loop_.startTimer(std::chrono::milliseconds(0), [this, id] {
-            if (Dialog* x = find(id); x && !x->released) listener_.onResponse(id, Response{500, "No SIP handle", "", {}, 0, {}});
+            Response failed;
+            failed.status = 500;
+            failed.reason = "No SIP handle";
+            if (Dialog* x = find(id); x && !x->released) listener_.onResponse(id, failed);
             if (Dialog* x = find(id); x && !x->released) listener_.onTerminated(id, 500);
         });
         return id;

@@ -208,14 +208,12 @@ void CallManager::execSip(Call& c, const sip::SipCommand& cmd) {
                                               : CallInput{CallEvent::OutAnswerRefused,
                                                           q850::Cause::IncompatibleDestination});
             } else if constexpr (std::is_same_v<T, sip::NotifyFailed>) {
-                if (v.status >= 300 && v.status < 400 && redirect(c, v.status, v.contacts, v.diversionReason)) {
-                    CallInput in{CallEvent::OutRetry, causes_.cause(v.status)};
-                    in.status = v.status;
-                    step(c, in);
-                    return;
-                }
-                // RFC 3326 §2: the far end's own Q.850 cause wins over the table.
-                CallInput in{canHunt(c, v.status, q850::Cause::None) ? CallEvent::OutRetry : CallEvent::OutFailed,
+                // A 3xx with Contacts to try goes on like a hunt; RFC 3326 §2:
+                // the far end's own Q.850 cause wins over the table.
+                const bool retry = (v.status >= 300 && v.status < 400 &&
+                                    redirect(c, v.status, v.contacts, v.diversionReason)) ||
+                                   canHunt(c, v.status, q850::Cause::None);
+                CallInput in{retry ? CallEvent::OutRetry : CallEvent::OutFailed,
                              v.farCause ? q850::fromValueOr(v.farCause, q850::Cause::NormalUnspecified)
                                         : causes_.cause(v.status)};
                 in.status = v.status;
