@@ -93,6 +93,14 @@ R clearCredentials(Context& c, const Args& a) {
     return ok();
 }
 
+R setRegistrar(Context& c, const std::string& target, int expiresS) {
+    SipUa::Registrar r;
+    parseTarget(target, r.target);
+    r.expiresS = expiresS;
+    c.config->sipUa.registrar = r;
+    return ok();
+}
+
 R exitMode(Context& c, const Args&) {
     if (c.mode == Mode::Global) c.leftConfig = true;
     c.mode = parentMode(c.mode);
@@ -186,6 +194,15 @@ std::vector<CommandSpec> sipUaCommands() {
               word("WORD", "ipv4:A.B.C.D[:PORT] or dns:NAME[:PORT]", validateServer)},
          +[](Context& c, const Args& a) -> R { SessionTarget t; parseTarget(a[0], t); c.config->sipUa.sipServer = t; return ok(); },
          +[](Context& c, const Args&) -> R { c.config->sipUa.sipServer.reset(); return ok(); }, -1},
+        {kS, {kw("registrar", "Register the gateway's numbers with a registrar"),
+              word("WORD", "ipv4:A.B.C.D[:PORT] or dns:NAME[:PORT]", validateServer)},
+         +[](Context& c, const Args& a) -> R { return setRegistrar(c, a[0], SipUa::Registrar{}.expiresS); },
+         +[](Context& c, const Args&) -> R { c.config->sipUa.registrar.reset(); return ok(); }, -1},
+        {kS, {kw("registrar", "Register the gateway's numbers with a registrar"),
+              word("WORD", "ipv4:A.B.C.D[:PORT] or dns:NAME[:PORT]", validateServer),
+              kw("expires", "Registration lifetime requested"), number(60, 65535, "Seconds (default 3600)")},
+         +[](Context& c, const Args& a) -> R { return setRegistrar(c, a[0], a.number(1)); },
+         +[](Context& c, const Args&) -> R { c.config->sipUa.registrar.reset(); return ok(); }, -1},
         {kS, {kw("retry", "Change default retries for each SIP Method"), kw("invite", "INVITE retry value"),
               number(1, 10, "Number of retries")},
          +[](Context& c, const Args& a) -> R { c.config->sipUa.retryInvite = a.number(0); return ok(); },

@@ -107,6 +107,15 @@ struct SipUa {
         bool operator==(const Credentials&) const = default;
     };
     std::vector<Credentials> credentials;
+    // registrar ipv4:ADDR[:PORT] [expires S]: where the gateway registers the
+    // numbers of its POTS dial-peers (those whose destination-pattern is a
+    // complete number), with the credentials above.
+    struct Registrar {
+        SessionTarget target;               // kind Ipv4 or Dns
+        int expiresS = 3600;
+        bool operator==(const Registrar&) const = default;
+    };
+    std::optional<Registrar> registrar;
     // The User-Agent header of requests and responses: unset = "gatewayd",
     // "" = none (`no user-agent`, nothing for a scanner to fingerprint).
     std::optional<std::string> userAgent;

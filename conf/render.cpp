@@ -97,6 +97,11 @@ void renderSipUa(std::ostringstream& o, const SipUa& s) {
     for (const auto& [status, cause] : s.sipStatusToPstn)
         o << " set sip-status " << status << " pstn-cause " << cause << "\n";
     if (s.sipServer) o << " sip-server " << formatTarget(*s.sipServer) << "\n";
+    if (s.registrar) {
+        o << " registrar " << formatTarget(s.registrar->target);
+        if (s.registrar->expiresS != SipUa::Registrar{}.expiresS) o << " expires " << s.registrar->expiresS;
+        o << "\n";
+    }
     if (s.bindAddr != defaults.bindAddr || s.bindPort != defaults.bindPort)
         o << " bind " << s.bindAddr << " " << s.bindPort << "\n";
     if (s.userAgent) o << (s.userAgent->empty() ? std::string(" no user-agent") : " user-agent " + *s.userAgent) << "\n";

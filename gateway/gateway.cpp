@@ -72,6 +72,7 @@ bool Gateway::openSip() {
     }
     calls_->setSipPort(*sipPort_);
     calls_->setSipIdentity(booted_.sipUa.bindAddr, booted_.sipUa.bindPort);
+    applySipAccount();
     return true;
 }
 
@@ -170,6 +171,30 @@ void Gateway::applyVoip() {
 void Gateway::applySipUa() {
     calls_->causeMap().setOverrides(running_.sipUa.pstnCauseToSip, running_.sipUa.sipStatusToPstn);
     calls_->setNoAnswerTimeout(std::chrono::milliseconds(running_.sipUa.timersExpiresMs.value_or(kDefaultNoAnswerMs)));
+    applySipAccount();
+}
+
+// The credentials answered to challenges, and the numbers registered: those
+// of the POTS dial-peers in service whose destination-pattern is a complete
+// number (IOS registers the same ones).
+void Gateway::applySipAccount() {
+    if (!sipPort_) return;
+    std::vector<sip::Credential> credentials;
+    for (const auto& c : running_.sipUa.credentials) credentials.push_back({c.username, c.password, c.realm});
+    sipPort_->setCredentials(credentials);
+    sip::RegistrarSettings reg;
+    if (const auto& r = running_.sipUa.registrar) {
+        reg.registrarUri = "sip:" + r->target.host + (r->target.port ? ":" + std::to_string(r->target.port) : "");
+        reg.expiresS = r->expiresS;
+        for (const auto& [tag, peer] : running_.dialPeers) {
+            const std::string& p = peer.destinationPattern;
+            if (peer.kind != conf::PeerKind::Pots || peer.shutdown || p.empty()) continue;
+            const std::size_t digits = p[0] == '+' ? 1 : 0;
+            if (p.size() > digits && p.find_first_not_of("0123456789", digits) == std::string::npos)
+                reg.numbers.push_back(p);
+        }
+    }
+    sipPort_->setRegistrar(reg);
 }
 
 // max-conn counts the calls each outbound peer carries now.

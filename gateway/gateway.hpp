@@ -89,6 +89,7 @@ private:
     // sip-ua settings the call layer uses: the cause/status exceptions and
     // the no-answer timer. At start and on every change.
     void applySipUa();
+    void applySipAccount();
     void updateBlocked();
     void refreshActiveCount();
 

@@ -23,9 +23,9 @@ std::vector<std::string> Gateway::applyConfig(const conf::Config& before) {
         GW_INFO("dial-peer table rebuilt: %zu dial-peer(s)", running_.dialPeers.size());
     }
     if (before.voip != running_.voip || before.dialPeers != running_.dialPeers ||
-        before.sipUa.sipServer != running_.sipUa.sipServer)
+        before.sipUa.sipServer != running_.sipUa.sipServer || before.sipUa.registrar != running_.sipUa.registrar)
         applyVoip();
-    if (before.sipUa != running_.sipUa) applySipUa();
+    if (before.sipUa != running_.sipUa || before.dialPeers != running_.dialPeers) applySipUa();
     if (before.sipUa.userAgent != running_.sipUa.userAgent && sipPort_)
         sipPort_->setUserAgent(running_.sipUa.userAgent.value_or(sip::SipPortSettings{}.userAgent));
     updateBlocked();

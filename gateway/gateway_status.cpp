@@ -80,6 +80,8 @@ SipStatus Gateway::sip() const {
     s.bindAddr = booted_.sipUa.bindAddr;
     s.port = booted_.sipUa.bindPort;
     if (running_.sipUa.sipServer) s.sipServer = conf::formatTarget(*running_.sipUa.sipServer);
+    if (running_.sipUa.registrar) s.registrar = conf::formatTarget(running_.sipUa.registrar->target);
+    if (sipPort_) s.registrations = sipPort_->registrations();
     return s;
 }
 

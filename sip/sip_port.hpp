@@ -61,6 +61,32 @@ struct Response {
     Diversion diversion;      // 3xx: the redirecting server's Diversion, user "" = none
 };
 
+// Digest credentials for one realm (sip-ua credentials), answered to a 401
+// or 407 challenge of that realm (RFC 3261 §22).
+struct Credential {
+    std::string username, password, realm;
+    bool operator==(const Credential&) const = default;
+};
+
+// The gateway's numbers registered with a registrar (sip-ua registrar):
+// each number is an address of record sip:NUMBER@registrar-host whose
+// Contact is the gateway.
+struct RegistrarSettings {
+    std::string registrarUri;            // "sip:127.0.0.1:5090"; "" = register nothing
+    int expiresS = 3600;                 // requested registration lifetime
+    std::vector<std::string> numbers;
+    bool operator==(const RegistrarSettings&) const = default;
+};
+
+// How one number's registration stands (show sip-ua register status).
+struct RegistrationStatus {
+    std::string number;
+    bool registered = false;
+    int expiresS = 0;                    // granted lifetime, 0 while unregistered
+    int lastStatus = 0;                  // final status of the last REGISTER, 0 = none yet
+    std::string lastPhrase;
+};
+
 class SipPort {
 public:
     virtual ~SipPort() = default;
@@ -94,6 +120,15 @@ public:
     // when it can, 503 with Retry-After `retryAfterS` when not (RFC 3261
     // §11.2: as an INVITE would be).
     virtual void setAvailable(bool available, int retryAfterS) = 0;
+    // The credentials answered to challenges from now on. A request whose
+    // challenge names a realm without credentials, or challenges again a
+    // realm already answered (the credentials were refused), fails with
+    // the 401/407 itself.
+    virtual void setCredentials(const std::vector<Credential>& credentials) = 0;
+    // Registers (and keeps registered) these numbers, unregistering those
+    // no longer listed or all of them when the registrar changes.
+    virtual void setRegistrar(const RegistrarSettings& settings) = 0;
+    virtual std::vector<RegistrationStatus> registrations() const = 0;
 };
 
 class SipPortListener {

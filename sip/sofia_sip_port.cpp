@@ -168,6 +168,7 @@ void SofiaSipPort::dispatch(nua_event_t event, int status, const char* phrase, n
         else onIncomingInvite(nh, status, sip);
         return;
     }
+    if (!d && onRegistrationEvent(event, status, phrase, nh, sip)) return;
     if (!d) {
         // OPTIONS and other requests nua answered itself: their handles are
         // ours to free (nua hands each new handle to the application).
@@ -193,7 +194,8 @@ void SofiaSipPort::dispatch(nua_event_t event, int status, const char* phrase, n
     case nua_i_cancel:
         if (!d->released) listener_.onCancel(d->id, sofia::q850Reason(sip));
         break;
-    default: break;   // nua_r_bye, nua_r_cancel: the call state event follows
+    case nua_r_bye: onByeResponse(*d, status, sip); break;
+    default: break;   // nua_r_cancel: the call state event follows
     }
 }
 
@@ -266,6 +268,7 @@ void SofiaSipPort::bye(SipDialogId id) {
     Dialog* d = find(id);
     if (!d || d->terminated) return;
     std::string why = takeReason(*d);
+    d->authRealms.clear();
     nua_bye(d->nh, TAG_IF(!why.empty(), SIPTAG_REASON_STR(why.c_str())), TAG_END());
 }
 

@@ -20,6 +20,15 @@
 //   nua_i_options              answered here: 200 (nua adds Allow, Accept,
 //                              Supported) or 503 while the gateway cannot
 //                              take calls (setAvailable)
+//   nua_r_invite/nua_r_bye 401, 407
+//                              answered with the sip-ua credentials of the
+//                              challenge's realm (nua_authenticate; nua ACKs
+//                              the challenge and resends with CSeq + 1); the
+//                              core hears of it only if the credentials are
+//                              missing or refused (a realm challenged twice)
+//   nua_r_register             the gateway's numbers at the registrar
+//                              (setRegistrar), refreshed by nua, tried again
+//                              30 s after a failure, unregistered at shutdown
 // A re-INVITE that only refreshes the session (the same SDP) is answered
 // 200 with our last SDP without the core. One that changes the session, or
 // has no SDP, goes to the core (onReinvite), which answers it; the ACK of a
@@ -31,7 +40,9 @@
 
 #include <sofia-sip/nua.h>
 
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -75,6 +86,9 @@ public:
     void setTrace(bool on) override;
     void setUserAgent(const std::string& userAgent) override;
     void setAvailable(bool available, int retryAfterS) override;
+    void setCredentials(const std::vector<Credential>& credentials) override;
+    void setRegistrar(const RegistrarSettings& settings) override;
+    std::vector<RegistrationStatus> registrations() const override;
 
     // Dialogs whose nua handle still exists (released ones included).
     std::size_t dialogCount() const { return dialogs_.size(); }
@@ -107,6 +121,19 @@ private:
         kernel::TimerId reapTimer = 0;     // frees a released dialog nua never ends
         std::string localSdp;              // last SDP we sent (session refresh answers)
         std::string remoteSdp;             // last SDP received
+        // Digest: the realms answered for the request in progress (a second
+        // challenge of one is a refusal), and a 401/407 held back while nua
+        // retries with credentials, told to the core if the retry never comes.
+        std::set<std::string> authRealms;
+        bool challengeHeld = false;
+        Response heldChallenge;
+    };
+    // One number registered with the registrar (its own nua handle).
+    struct Registration {
+        RegistrationStatus status;
+        nua_handle_t* nh = nullptr;        // owned
+        std::set<std::string> authRealms;
+        kernel::TimerId retryTimer = 0;    // re-REGISTER after a failure
     };
     struct NuaDeleter {
         void operator()(nua_t* nua) const noexcept { nua_destroy(nua); }
@@ -127,6 +154,16 @@ private:
     void onOptions(nua_handle_t* nh, Dialog* d);
     void onReinvite(Dialog& d, const sip_t* sip);
     void onInviteResponse(Dialog& d, int status, const char* phrase, const sip_t* sip);
+    // sofia_sip_port_auth.cpp
+    bool answerChallenge(nua_handle_t* nh, std::set<std::string>& answered, const sip_t* sip);
+    void onByeResponse(Dialog& d, int status, const sip_t* sip);
+    bool onRegistrationEvent(nua_event_t event, int status, const char* phrase, nua_handle_t* nh,
+                             const sip_t* sip);
+    void startRegistration(Registration& r);
+    void retryRegistrationLater(Registration& r);
+    void dropRegistrationHandle(Registration& r);
+    void removeRegistration(const std::string& number);
+    void endUnregister(nua_handle_t* nh);
     // sofia_sip_port_end.cpp
     void onCallState(Dialog& d, int status, tagi_t tags[]);
     void endLiveDialog(Dialog& d);
@@ -143,6 +180,13 @@ private:
     // phrases are kept here (node-based, so pointers stay valid).
     std::unordered_set<std::string> phrases_;
     SipDialogId nextId_ = 1;
+    std::vector<Credential> credentials_;
+    RegistrarSettings registrar_;
+    std::map<std::string, Registration> registrations_;   // by number
+    std::unordered_map<nua_handle_t*, std::string> registrationByHandle_;
+    // Handles whose un-REGISTER is out, each with the timer that frees it
+    // if no answer comes.
+    std::unordered_map<nua_handle_t*, kernel::TimerId> unregistering_;
     bool available_ = true;                // OPTIONS: 200, else 503
     int unavailableRetryAfter_ = 0;
     bool shuttingDown_ = false;

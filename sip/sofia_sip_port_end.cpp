@@ -10,6 +10,7 @@
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_tag.h>
 
+#include <utility>
 #include <vector>
 
 namespace gw::sip {
@@ -30,6 +31,16 @@ void SofiaSipPort::onCallState(Dialog& d, int status, tagi_t tags[]) {
     d.terminated = true;
     if (d.released) {
         destroyDialog(d.id);
+        return;
+    }
+    if (std::exchange(d.challengeHeld, false)) {   // the retry after a challenge never went
+        d.finalSent = true;
+        const SipDialogId id = d.id;
+        status = d.heldChallenge.status;
+        listener_.onResponse(id, d.heldChallenge);
+        Dialog* still = find(id);   // the core may have released (and so freed) it
+        if (!still || still->released) return;
+        listener_.onTerminated(id, status);
         return;
     }
     listener_.onTerminated(d.id, status);
@@ -77,6 +88,7 @@ void SofiaSipPort::endLiveDialog(Dialog& d) {
 // object is left allocated instead.
 void SofiaSipPort::shutdown() {
     if (!nua_) return;
+    setRegistrar(RegistrarSettings{});   // un-REGISTER the gateway's numbers
     std::vector<SipDialogId> ids;
     for (auto& [id, d] : dialogs_) ids.push_back(id);
     for (SipDialogId id : ids) release(id);
@@ -84,11 +96,14 @@ void SofiaSipPort::shutdown() {
         auto deadline = loop_.now() + limit;
         while (!done() && loop_.now() < deadline) loop_.step(std::chrono::milliseconds(10));
     };
-    until(kShutdownGrace, [this] { return dialogs_.empty(); });
+    until(kShutdownGrace, [this] { return dialogs_.empty() && unregistering_.empty(); });
     shuttingDown_ = true;
     ids.clear();
     for (auto& [id, d] : dialogs_) ids.push_back(id);
     for (SipDialogId id : ids) destroyDialog(id);
+    std::vector<nua_handle_t*> unregisters;
+    for (auto& [nh, timer] : unregistering_) unregisters.push_back(nh);
+    for (nua_handle_t* nh : unregisters) endUnregister(nh);
     loop_.step(std::chrono::milliseconds(0));   // let nua process the destroys
     nua_shutdown(nua_.get());
     until(kShutdownLimit, [this] { return shutdownStatus_ >= 200; });

@@ -99,8 +99,10 @@ void SofiaSipPort::answerReinvite(SipDialogId id, int status, const std::string&
 }
 
 void SofiaSipPort::onInviteResponse(Dialog& d, int status, const char* phrase, const sip_t* sip) {
-    if (status >= 300) d.finalSent = true;
-    if (d.released) return;
+    if (d.released) {
+        if (status >= 300) d.finalSent = true;
+        return;
+    }
     Response rsp;
     // nua reports its own failures as 9xx (bad URI, stack errors): to the
     // core they are a server error (RFC 3261 §21.5.1).
@@ -111,6 +113,16 @@ void SofiaSipPort::onInviteResponse(Dialog& d, int status, const char* phrase, c
     rsp.reasonCause = sofia::q850Reason(sip);
     if (status >= 300 && status < 400) rsp.diversion = sofia::diversionOf(sip);
     if (!rsp.sdp.empty()) d.remoteSdp = rsp.sdp;
+    // A challenge answered with our credentials: nua ACKs it and sends the
+    // INVITE again (same Call-ID, CSeq + 1). The 401/407 is held until the
+    // retry shows, and told to the core if the dialog ends first.
+    d.challengeHeld = false;
+    if ((status == 401 || status == 407) && answerChallenge(d.nh, d.authRealms, sip)) {
+        d.challengeHeld = true;
+        d.heldChallenge = rsp;
+        return;
+    }
+    if (status >= 300) d.finalSent = true;
     listener_.onResponse(d.id, rsp);
 }
 

@@ -2,6 +2,7 @@
 #include "sip/sofia_sip_text.hpp"
 
 #include <sofia-sip/msg_addr.h>
+#include <sofia-sip/msg_header.h>
 #include <sofia-sip/url.h>
 
 #include <algorithm>
@@ -38,6 +39,33 @@ int q850Reason(const sip_t* sip) {
         return end && *end == '\0' && v >= 1 && v <= 127 ? static_cast<int>(v) : 0;
     }
     return 0;
+}
+
+std::vector<std::string> challengeRealms(const sip_t* sip) {
+    std::vector<std::string> out;
+    for (const msg_auth_t* list : {sip ? sip->sip_www_authenticate : nullptr, sip ? sip->sip_proxy_authenticate : nullptr}) {
+        for (const msg_auth_t* a = list; a; a = a->au_next) {
+            const char* realm = msg_params_find(a->au_params, "realm=");
+            if (!realm) continue;
+            std::string r = realm;
+            if (r.size() >= 2 && r.front() == '"' && r.back() == '"') r = r.substr(1, r.size() - 2);
+            out.push_back(r);
+        }
+    }
+    return out;
+}
+
+std::string digestCredential(const Credential& c) {
+    return "Digest:\"" + c.realm + "\":" + c.username + ":" + c.password;
+}
+
+int grantedExpires(const sip_t* sip, const std::string& user, int requested) {
+    for (const sip_contact_t* m = sip ? sip->sip_contact : nullptr; m; m = m->m_next) {
+        if (!m->m_expires || urlUser(m->m_url) != user) continue;
+        return static_cast<int>(std::strtol(m->m_expires, nullptr, 10));
+    }
+    if (sip && sip->sip_expires) return static_cast<int>(sip->sip_expires->ex_delta);
+    return requested;
 }
 
 std::string reasonValue(int cause, const std::string& text) {

@@ -47,6 +47,15 @@ std::string escapeUser(const std::string& user);
 // The cause of the first `Reason: Q.850;cause=N` header (RFC 3326 §2), 0
 // when there is none or it is not a value 1..127.
 int q850Reason(const sip_t* sip);
+// The realms of a 401/407's WWW-Authenticate and Proxy-Authenticate
+// challenges (RFC 3261 §22.1), unquoted, in the order received.
+std::vector<std::string> challengeRealms(const sip_t* sip);
+// A realm as NUTAG_AUTH wants it: "Digest:\"realm\":user:password".
+std::string digestCredential(const Credential& c);
+// The lifetime a 2xx to REGISTER granted the Contact whose user is `user`
+// (its expires parameter, else the Expires header), `requested` when the
+// response names neither (RFC 3261 §10.2.4).
+int grantedExpires(const sip_t* sip, const std::string& user, int requested);
 // The Reason header value for a Q.850 cause: 'Q.850;cause=17;text="user busy"'.
 std::string reasonValue(int cause, const std::string& text);
 

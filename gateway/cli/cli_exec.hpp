@@ -45,6 +45,7 @@ void execShowCalls(ExecCall& c);
 void execShowCallsBrief(ExecCall& c);
 void execShowSipUaStatus(ExecCall& c);
 void execShowSipUaCalls(ExecCall& c);
+void execShowSipUaRegister(ExecCall& c);
 void execClearCall(ExecCall& c);
 // cli_show_isdn.cpp
 void execShowIsdnStatus(ExecCall& c);

@@ -84,6 +84,8 @@ void addCallRows(Table& t) {
     Token ua = kw("sip-ua", "SIP User Agent");
     t.add({show(), ua, kw("status", "SIP User Agent status")}, execShowSipUaStatus);
     t.add({show(), ua, kw("calls", "SIP UA calls")}, execShowSipUaCalls);
+    t.add({show(), ua, kw("register", "SIP registration"), kw("status", "The gateway's numbers at the registrar")},
+          execShowSipUaRegister);
     t.add({kw("clear", "Reset functions"), kw("call", "Clear a call"), kw("voice", "Voice call"),
            kw("causecode", "Q.850 cause to clear with"), number(1, 127, "Cause code"),
            kw("id", "Call id, as in 'show call active voice brief'"), number(1, 2147483647, "Call id")},

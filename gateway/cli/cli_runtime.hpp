@@ -43,6 +43,8 @@ struct SipStatus {
     int port = 0;
     bool udp = true, tcp = true;
     std::string sipServer;        // "" = none
+    std::string registrar;        // "" = none
+    std::vector<sip::RegistrationStatus> registrations;
 };
 
 class CliRuntime {

@@ -87,6 +87,26 @@ void execShowSipUaStatus(ExecCall& c) {
     c.reply.add("Active SIP dialogs: " + std::to_string(dialogs));
 }
 
+// IOS's table: one line per number, then the last answer of the registrar.
+void execShowSipUaRegister(ExecCall& c) {
+    SipStatus st = c.rt.sip();
+    if (st.registrar.empty()) {
+        c.reply.add("No registrar configured (sip-ua registrar)");
+        return;
+    }
+    c.reply.add("Registrar " + st.registrar);
+    c.reply.add("Line                             peer       expires(sec) registered  last answer");
+    auto pad = [](std::string s, std::size_t w) { return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' '); };
+    for (const auto& r : st.registrations) {
+        std::string peer = "-";
+        for (const auto& [tag, p] : c.rt.running().dialPeers)
+            if (p.kind == conf::PeerKind::Pots && p.destinationPattern == r.number) peer = std::to_string(tag);
+        std::string last = r.lastStatus ? std::to_string(r.lastStatus) + " " + r.lastPhrase : "none yet";
+        c.reply.add(pad(r.number, 33) + pad(peer, 11) + pad(std::to_string(r.expiresS), 13) +
+                    pad(r.registered ? "yes" : "no", 12) + last);
+    }
+}
+
 void execShowSipUaCalls(ExecCall& c) {
     auto calls = c.rt.calls();
     int uac = 0, uas = 0;

@@ -64,6 +64,11 @@ TrustList::TrustList(const conf::Config& config) : enforced_(config.voip.trusted
         if (server->kind == conf::TargetKind::Ipv4) addV4(server->host, 32, {targetText(*server), "sip-server"});
         else unresolved_.push_back("sip-server dns:" + server->host);
     }
+    if (const auto& registrar = config.sipUa.registrar) {
+        const conf::SessionTarget& t = registrar->target;
+        if (t.kind == conf::TargetKind::Ipv4) addV4(t.host, 32, {targetText(t), "registrar"});
+        else unresolved_.push_back("registrar dns:" + t.host);
+    }
 }
 
 std::shared_ptr<const TrustList> TrustList::build(const conf::Config& config) {

@@ -1081,6 +1081,7 @@ def idle_span_wakes_the_signalling_thread_only_for_libpri():
 
 
 import sip_flows  # noqa: E402,F401  (registers the SIP call-flow tests after these)
+import sip_auth  # noqa: E402,F401  (digest authentication and registration tests)
 
 
 def main():

@@ -54,6 +54,11 @@ struct FakeSipPort : sip::SipPort {
     void setUserAgent(const std::string&) override {}
     void setAvailable(bool on, int) override { available = on; }
     bool available = true;
+    void setCredentials(const std::vector<sip::Credential>& c) override { credentials = c; }
+    std::vector<sip::Credential> credentials;
+    void setRegistrar(const sip::RegistrarSettings& r) override { registrar = r; }
+    sip::RegistrarSettings registrar;
+    std::vector<sip::RegistrationStatus> registrations() const override { return {}; }
     sip::SipDialogId nextId = 500;
     std::vector<sip::OutgoingInvite> invites;
     sip::SipDialogId invite(const sip::OutgoingInvite& inv) override {

@@ -84,7 +84,8 @@ struct FakeRuntime : CliRuntime {
         s.channels[1].service = 2;                         // B2 out of service
         return {s};
     }
-    SipStatus sip() const override { return {"127.0.0.1", 5060, true, true, ""}; }
+    SipStatus sipStatus{"127.0.0.1", 5060, true, true, "", "", {}};
+    SipStatus sip() const override { return sipStatus; }
     const route::TrustList& trustList() const override {
         trust = route::TrustList::build(config);
         return *trust;
@@ -278,6 +279,13 @@ BOOST_AUTO_TEST_CASE(calls_isdn_and_busyout) {
     BOOST_TEST(has(s.execute("show controllers e1 0"), "E1 0 is up."));
     BOOST_TEST(has(s.execute("show voice port summary"), "in use"));
     BOOST_TEST(has(s.execute("show sip-ua status"), "127.0.0.1 5060"));
+    BOOST_TEST(has(s.execute("show sip-ua register status"), "No registrar configured"));
+    rt.sipStatus.registrar = "ipv4:192.0.2.7";
+    rt.sipStatus.registrations = {{"5551000", true, 1800, 200, "OK"}, {"5551001", false, 0, 403, "Forbidden"}};
+    CliReply reg = s.execute("show sip-ua register status");
+    BOOST_TEST(has(reg, "Registrar ipv4:192.0.2.7"));
+    BOOST_TEST(has(reg, "5551000                          -          1800         yes         200 OK"));
+    BOOST_TEST(has(reg, "5551001                          -          0            no          403 Forbidden"));
     BOOST_TEST(!s.execute("clear call voice causecode 16 id 8").ok);
     BOOST_TEST(s.execute("clear call voice causecode 17 id 7").ok);
     BOOST_TEST((rt.cleared == std::vector<std::pair<CallId, int>>{{7, 17}}));

@@ -66,6 +66,7 @@ dial-peer voice 301 voip
  session target registrar
 sip-ua
  sip-server ipv4:192.0.2.10:5070
+ registrar ipv4:192.0.2.11:5090 expires 600
  retry invite 3
  timers trying 250
  timers expires 90000
